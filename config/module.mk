@@ -1,0 +1,2 @@
+# config/: the configuration library (host side), libmgconfig.a.
+CONFIG_SRCS += $(wildcard config/*.c)

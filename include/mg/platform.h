@@ -1,0 +1,198 @@
+/* The platform interface: everything Morgana needs from the world below it. */
+#ifndef MG_PLATFORM_H
+#define MG_PLATFORM_H
+
+/*
+ * This header is the whole contract between the target-independent code
+ * (core/ and every device) and a target (platform/unix, platform/hvt, ...).
+ * A new target is a new implementation of these calls and nothing else.
+ *
+ * Conventions:
+ * - Calls returning int return 0 or a negative MG_E code (mg/error.h).
+ * - Times are nanoseconds in a uint64_t.
+ * - There are no interrupts and no threads: the platform is entered only
+ *   from these calls, on the single core the unikernel runs on. Nothing here
+ *   is re-entrant and nothing needs to be.
+ * - "MUST abort" means the call does not return: it behaves as
+ *   mg_platform_abort() with a message naming the violated rule.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A device handle (net or block, and host descriptors on unix). */
+typedef uint64_t mg_handle;
+
+/* Boot information, valid for the lifetime of the unikernel. */
+typedef struct mg_boot_info {
+	/*
+	 * Boot arguments, argv[0] being the image name. On targets that receive
+	 * a single command line string the platform splits it (on spaces, with
+	 * "..." and '...' quoting and \ escapes) before the unikernel starts.
+	 */
+	int argc;
+	char **argv;
+	/*
+	 * Memory the unikernel MAY use for its heap, or heap_size 0 if the
+	 * platform's own allocator (the host's malloc on unix) is to be used.
+	 */
+	void *heap_start;
+	size_t heap_size;
+	/* A short name of the target: "unix", "hvt". */
+	const char *target;
+} mg_boot_info;
+
+/* The boot information. MUST be callable at any time after entry. */
+const mg_boot_info *mg_platform_boot_info(void);
+
+/* --- console --- */
+
+/*
+ * Write (len) bytes of (buf) to the console. MUST write all of them before
+ * returning (it may block the whole unikernel to do so). Never fails: a
+ * console that cannot be written to loses the bytes.
+ */
+void mg_platform_console_write(const char *buf, size_t len);
+
+/* --- clocks --- */
+
+/*
+ * Monotonic time in ns since an arbitrary origin fixed at boot. MUST never
+ * go backwards and MUST be at least microsecond-accurate.
+ */
+uint64_t mg_platform_monotonic_ns(void);
+
+/*
+ * Wall-clock time in ns since the Unix epoch (UTC). MAY jump (it follows
+ * the host clock or is set once at boot).
+ */
+uint64_t mg_platform_wall_ns(void);
+
+/* --- entropy --- */
+
+/*
+ * Fill (buf) with (len) bytes from the platform's best entropy source
+ * (getrandom on unix; the tender's seed mixed with RDRAND/RDSEED on hvt).
+ * Used to seed the random generator, not on hot paths. MUST abort if no
+ * entropy can be had: a unikernel never runs with a predictable seed.
+ */
+void mg_platform_entropy(void *buf, size_t len);
+
+/* --- waiting --- */
+
+/*
+ * Block the whole unikernel until the monotonic clock reaches (deadline_ns)
+ * or at least one device handle is ready, whichever comes first. A deadline
+ * in the past polls without blocking; UINT64_MAX waits with no deadline.
+ *
+ * On return, the ready handles are stored in (ready), at most (max) of them,
+ * and their count in (*n_ready). Readiness is level-triggered: a handle that
+ * is still ready and was not reported (more than (max) were ready) is
+ * reported by the next call. A handle is ready for a net device when a frame
+ * can be read; on unix for a host descriptor as registered (platform_unix.h).
+ *
+ * The call MAY return early with no handle ready (a spurious wakeup);
+ * the scheduler MUST tolerate it.
+ */
+void mg_platform_yield(uint64_t deadline_ns, mg_handle *ready, size_t max,
+		       size_t *n_ready);
+
+/* --- fiber stacks --- */
+
+/*
+ * Allocate a stack of at least (size) usable bytes for a fiber, with an
+ * inaccessible guard region below it where the target can have one (a
+ * guard page on unix). On success stores the lowest usable address in
+ * (*base) and the usable size in (*usable) and returns 0; MG_ENOMEM if out
+ * of memory. A fault in the guard region MUST be reported as a stack
+ * overflow of the fiber named by mg__fiber_current_name() and MUST abort,
+ * never continue with corrupted memory.
+ */
+int mg_platform_stack_alloc(size_t size, void **base, size_t *usable);
+
+/* Release a stack from mg_platform_stack_alloc(). */
+void mg_platform_stack_free(void *base, size_t usable);
+
+/* --- network devices (implemented by the networking layer) --- */
+
+typedef struct mg_platform_net_info {
+	uint8_t mac[6];
+	uint16_t mtu; /* maximum frame payload, e.g. 1500 */
+} mg_platform_net_info;
+
+/*
+ * Acquire the network device (name) from the image's manifest. Returns 0
+ * and sets (*h) and (*info), MG_ENOENT if the name is not bound, MG_EBUSY
+ * if already acquired.
+ */
+int mg_platform_net_acquire(const char *name, mg_handle *h,
+			    mg_platform_net_info *info);
+
+/*
+ * Send one Ethernet frame (buf, len). MUST NOT block. Returns 0 when sent
+ * (or dropped by the device, as a wire may), MG_EINVAL if (len) exceeds
+ * mtu + 14 (header).
+ */
+int mg_platform_net_write(mg_handle h, const void *buf, size_t len);
+
+/*
+ * Receive one frame into (buf) of (size) bytes, storing its length in
+ * (*len). MUST NOT block: MG_EAGAIN when no frame is waiting. A frame
+ * longer than (size) is dropped and MG_EMSGSIZE returned.
+ */
+int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len);
+
+/* --- block devices (implemented by the storage layer) --- */
+
+typedef struct mg_platform_block_info {
+	uint64_t capacity;    /* bytes */
+	uint32_t sector_size; /* bytes, a power of two, at least 512 */
+	bool read_only;
+} mg_platform_block_info;
+
+/* Acquire the block device (name): as mg_platform_net_acquire(). */
+int mg_platform_block_acquire(const char *name, mg_handle *h,
+			      mg_platform_block_info *info);
+
+/*
+ * Write (size) bytes at byte (offset). Both MUST be multiples of the sector
+ * size and the range inside the capacity, else MG_EINVAL and nothing is
+ * written. MG_EROFS on a read-only device, MG_EIO on a host failure.
+ * Returns when the host has the data (not necessarily on stable storage).
+ */
+int mg_platform_block_write(mg_handle h, uint64_t offset, const void *buf,
+			    size_t size);
+
+/* Read as mg_platform_block_write() writes. */
+int mg_platform_block_read(mg_handle h, uint64_t offset, void *buf,
+			   size_t size);
+
+/* Make every completed write durable (fdatasync on the host). */
+int mg_platform_block_flush(mg_handle h);
+
+/* --- exit --- */
+
+/* End the unikernel with (status) (0..255). Does not return. */
+_Noreturn void mg_platform_exit(int status);
+
+/*
+ * End the unikernel abnormally after writing (msg) to the console. The
+ * exit status is distinct from any mg_platform_exit() one that a test can
+ * confuse with success (134 on unix, as SIGABRT gives).
+ */
+_Noreturn void mg_platform_abort(const char *msg);
+
+/* --- entry --- */
+
+/*
+ * The platform's entry point (main on unix, the ELF entry on hvt) sets up
+ * the target, then calls mg__boot(), which never returns. Implemented by
+ * core/boot.c.
+ */
+_Noreturn void mg__boot(void);
+
+/* Name of the running fiber, for the stack overflow report (core/). */
+const char *mg__fiber_current_name(void);
+
+#endif
