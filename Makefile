@@ -3,8 +3,8 @@
 #
 #   make                  build everything into _out/
 #   make install PREFIX=  copy _out/{bin,include,lib,share} under PREFIX
-#   make check            install test dependencies, build, run every test
-#   make demo             install dependencies, build, boot examples/hello
+#   make check            scripts/check: dependencies, build, every test
+#   make demo             scripts/demo: dependencies, build, boot examples/hello
 #
 # Each folder adds its sources in a module.mk fragment (see below).
 
@@ -115,12 +115,10 @@ $(foreach v,$(VARIANTS),$(foreach t,$(UNIT_TESTS),$(eval $(call unit_test_rule,$
 
 tests: all $(UNIT_BINS)
 
-check: deps
-	$(MAKE) tests
-	tests/run
+check:
+	scripts/check
 
-demo: deps
-	$(MAKE) all
+demo:
 	scripts/demo
 
 deps:
