@@ -47,10 +47,12 @@ enum {
 #undef MG__ERRNO_ENUM
 };
 
-/* The message for (err); "unknown error" for a value not in the table. */
+/* The message for (err): "success" for 0, "unknown error" for a value not
+ * in the table. */
 const char *mg_strerror(int err);
 
-/* The symbolic name of (err), e.g. "MG_ETIMEDOUT"; "MG_E?" if unknown. */
+/* The symbolic name of (err), e.g. "MG_ETIMEDOUT"; "0" for 0, "MG_E?" if
+ * unknown. */
 const char *mg_strerror_name(int err);
 
 #endif

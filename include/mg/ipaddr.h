@@ -29,7 +29,8 @@ int mg_ipv4_parse(const char *s, mg_ipv4_addr *out);
 /* Parse "A.B.C.D/N" with N in 0..32. 0 or MG_EINVAL. */
 int mg_ipv4_prefix_parse(const char *s, mg_ipv4_prefix *out);
 
-/* Format into (buf), which has room for MG_IPV4_*_STRLEN; returns buf. */
+/* Format into (buf), which has room for MG_IPV4_*_STRLEN; returns buf.
+ * A prefix len above 32 (not a valid prefix) is shown as 32. */
 char *mg_ipv4_format(mg_ipv4_addr a, char buf[static MG_IPV4_ADDR_STRLEN]);
 char *mg_ipv4_prefix_format(mg_ipv4_prefix p,
 			    char buf[static MG_IPV4_PREFIX_STRLEN]);
