@@ -1,0 +1,76 @@
+/* Boot: parse the boot arguments, run the application's fiber, exit. */
+#include <stdio.h>
+#include <string.h>
+
+#include <mg/args.h>
+#include <mg/error.h>
+#include <mg/fiber.h>
+#include <mg/platform.h>
+#include <mg/unikernel.h>
+
+/* sysexits.h's EX_USAGE, which scripts test for a bad command line. */
+#define EXIT_USAGE 64
+
+/* Applications often do their real work on this fiber: more room than a
+ * connection's fiber needs. */
+#define MAIN_STACK_SIZE (256 * 1024)
+
+static void put(const char *s)
+{
+	mg_platform_console_write(s, strlen(s));
+}
+
+static void put_line(const char *line, void *ctx)
+{
+	(void)ctx;
+	put(line);
+	put("\n");
+}
+
+static int main_fiber(void *arg)
+{
+	const mg_unikernel *u = arg;
+	/* The generated connect() has already named the device that failed. */
+	if (u->connect && u->connect() != 0)
+		return 1;
+	return u->start ? u->start() : 0;
+}
+
+_Noreturn void mg__boot(void)
+{
+	const mg_unikernel *u = &mg__unikernel;
+	const mg_boot_info *bi = mg_platform_boot_info();
+	const char *name = u->name ? u->name : bi->argv[0];
+	char err[512];
+
+	/* The parser also applies --logs, so that a bad source or level is
+	 * refused like any other bad key. */
+	int r = mg_args_parse(u->args, u->nargs, bi->argc, bi->argv, err,
+			      sizeof err);
+	if (r == MG_ARGS_HELP) {
+		mg_args_help(name, u->args, u->nargs, put_line, NULL);
+		mg_platform_exit(0);
+	}
+	if (r != 0) {
+		char msg[768];
+		snprintf(msg, sizeof msg, "%s: %s\nTry '%s --help'.\n", name,
+			 err[0] ? err : mg_strerror(r), name);
+		put(msg);
+		mg_platform_exit(EXIT_USAGE);
+	}
+
+	mg_fiber_opts opts = {.name = "main", .stack_size = MAIN_STACK_SIZE};
+	mg_fiber *f = mg_spawn(main_fiber, (void *)u, &opts);
+	if (!f)
+		mg_platform_abort("morgana: out of memory starting fiber 'main'");
+	int v = mg__run(f);
+	if (v < 0 || v > 255) {
+		/* An MG_E code from start(): say which, end as a failure. */
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s: start returned %s (%s)\n", name,
+			 mg_strerror_name(v), mg_strerror(v));
+		put(msg);
+		mg_platform_exit(1);
+	}
+	mg_platform_exit(v);
+}
