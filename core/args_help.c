@@ -73,8 +73,8 @@ void mg_args_help(const char *name, const mg_arg *args, size_t n,
 		 name ? name : "unikernel");
 	out(line, ctx);
 	out("", ctx);
-	out("Boot keys (read when the image starts; configure-time keys are "
-	    "given to 'morgana configure' instead):",
+	out("Boot keys (read when the image starts, unlike the "
+	    "configure-time keys):",
 	    ctx);
 	if (n == 0)
 		out("  (none)", ctx);

@@ -303,9 +303,7 @@ static int parse_logs(const char *value, char *err, size_t errlen)
 			    "--logs=*:debug");
 	if (mg_log_configure(value, why, sizeof why) == 0)
 		return 0;
-	size_t len = strlen(value);
-	return fail(err, errlen, "invalid value '%.*s%s' for --logs: %s",
-		    QUOTED(value, len), why);
+	return fail(err, errlen, "invalid --logs: %s", why);
 }
 
 /* One "--..." argument (arg), already known to start with two dashes. */

@@ -1,4 +1,5 @@
 /* Log sources collected from a linker section, levels, and line output. */
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
@@ -24,20 +25,6 @@ static const char *const level_tags[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 #define SOURCES_BEGIN __start_mg_log_sources
 #define SOURCES_END __stop_mg_log_sources
 
-static bool have_origin;
-static uint64_t origin_ns;
-
-/* Monotonic ns since the first reading taken here. */
-static uint64_t since_origin(void)
-{
-	uint64_t now = mg_platform_monotonic_ns();
-	if (!have_origin) {
-		origin_ns = now;
-		have_origin = true;
-	}
-	return now - origin_ns;
-}
-
 void mg_log_write(const mg_log_source *src, mg_log_level level,
 		  const char *fmt, ...)
 {
@@ -46,7 +33,8 @@ void mg_log_write(const mg_log_source *src, mg_log_level level,
 	/* One buffer and one console write per line, so that a line is never
 	 * interleaved with other output. */
 	char line[MG_LOG_LINE_MAX + 1];
-	uint64_t t = since_origin();
+	/* The platform's clock starts at boot: it is the time since boot. */
+	uint64_t t = mg_platform_monotonic_ns();
 	int h = snprintf(line, sizeof line, "[%5llu.%06llu] %s %s: ",
 			 (unsigned long long)(t / 1000000000u),
 			 (unsigned long long)(t / 1000u % 1000000u),
@@ -127,12 +115,19 @@ static void append(char *err, unsigned errlen, const char *s)
 	snprintf(err + used, errlen - used, "%s", s);
 }
 
-static int item_error(char *err, unsigned errlen, const char *item,
-		      size_t itemlen, const char *why, bool list_sources)
+/* Writes "(sources: *, a, b)" or the levels after the message. */
+static int item_error(char *err, unsigned errlen, bool list_sources,
+		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
+static int item_error(char *err, unsigned errlen, bool list_sources,
+		      const char *fmt, ...)
 {
 	if (!err || errlen == 0)
 		return MG_EINVAL;
-	snprintf(err, errlen, "bad item '%.*s': %s", (int)itemlen, item, why);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
 	if (list_sources) {
 		append(err, errlen, " (sources: *");
 		for (const mg_log_source *s = next_source(NULL); s;
@@ -147,6 +142,11 @@ static int item_error(char *err, unsigned errlen, const char *item,
 	return MG_EINVAL;
 }
 
+/* A user's item is quoted at most this long. */
+#define QUOTE_MAX 64
+#define QUOTED(s, len) (int)((len) > QUOTE_MAX ? QUOTE_MAX : (len)), (s),     \
+		       ((len) > QUOTE_MAX ? "..." : "")
+
 /*
  * Check one "SRC:LEVEL" item of (len) bytes at (s); on success store its
  * level. Applies nothing.
@@ -156,23 +156,30 @@ static int check_item(const char *s, size_t len, int *level, char *err,
 {
 	const char *colon = memchr(s, ':', len);
 	if (len == 0)
-		return item_error(err, errlen, s, len,
-				  "empty, expected SRC:LEVEL", false);
+		return item_error(err, errlen, false,
+				  "empty item, expected SRC:LEVEL as in "
+				  "'*:debug'");
 	if (!colon)
-		return item_error(err, errlen, s, len,
-				  "expected SRC:LEVEL, as in '*:debug'", false);
+		return item_error(err, errlen, false,
+				  "item '%.*s%s' has no ':', expected SRC:LEVEL "
+				  "as in '*:debug'",
+				  QUOTED(s, len));
 	size_t srclen = (size_t)(colon - s);
 	const char *lvl = colon + 1;
 	size_t lvllen = len - srclen - 1;
 	if (srclen == 0)
-		return item_error(err, errlen, s, len,
-				  "no source before ':'", true);
+		return item_error(err, errlen, true,
+				  "item '%.*s%s' has no source before ':'",
+				  QUOTED(s, len));
 	if (!(srclen == 1 && s[0] == '*') && !source_named(s, srclen))
-		return item_error(err, errlen, s, len, "unknown log source",
-				  true);
+		return item_error(err, errlen, true,
+				  "unknown log source '%.*s%s' in '%.*s%s'",
+				  QUOTED(s, srclen), QUOTED(s, len));
 	*level = level_from(lvl, lvllen);
 	if (*level < 0)
-		return item_error(err, errlen, s, len, "unknown level", false);
+		return item_error(err, errlen, false,
+				  "unknown level '%.*s%s' in '%.*s%s'",
+				  QUOTED(lvl, lvllen), QUOTED(s, len));
 	return 0;
 }
 
@@ -191,8 +198,8 @@ int mg_log_configure(const char *spec, char *err, unsigned errlen)
 	if (err && errlen)
 		err[0] = 0;
 	if (!spec || !*spec)
-		return item_error(err, errlen, "", 0,
-				  "empty, expected SRC:LEVEL", false);
+		return item_error(err, errlen, false,
+				  "empty, expected SRC:LEVEL as in '*:debug'");
 	/* Check every item before applying any, so that a bad spec changes
 	 * nothing. */
 	for (int pass = 0; pass < 2; pass++) {
