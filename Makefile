@@ -39,6 +39,7 @@ include platform/unix/module.mk
 include config/module.mk
 include tool/module.mk
 include tests/module.mk
+-include libc/module.mk
 -include bench/module.mk
 
 HEADERS := $(wildcard include/mg/*.h)

@@ -1,0 +1,80 @@
+/* libc/string_scan.c: memcmp, memchr, memrchr, strlen and strnlen. */
+#include <stdint.h>
+#include <string.h>
+
+#include "internal.h"
+
+int(memcmp)(const void *a, const void *b, size_t n)
+{
+	const unsigned char *p = a, *q = b;
+	for (; n >= 8; n -= 8, p += 8, q += 8) {
+		uint64_t x = *(const mg__uword *)p;
+		uint64_t y = *(const mg__uword *)q;
+		if (x != y) {
+			/* Big-endian order compares like the bytes do. */
+			x = __builtin_bswap64(x);
+			y = __builtin_bswap64(y);
+			return x < y ? -1 : 1;
+		}
+	}
+	for (; n; n--, p++, q++)
+		if (*p != *q)
+			return *p - *q;
+	return 0;
+}
+
+/*
+ * Within (n) it reads whole aligned words, so it may look past the match
+ * (a terminator, for strnlen) up to the end of its word: see strlen().
+ */
+__attribute__((no_sanitize_address)) void *memchr(const void *s, int c,
+						  size_t n)
+{
+	const unsigned char *p = s;
+	unsigned char b = (unsigned char)c;
+	for (; n && ((uintptr_t)p & 7); n--, p++)
+		if (*p == b)
+			return (void *)p;
+	/* XOR turns the matching bytes into zeros. */
+	uint64_t pattern = MG__ONES * b;
+	for (; n >= 8; n -= 8, p += 8)
+		if (mg__zero_byte(*(const mg__word *)p ^ pattern))
+			break;
+	for (; n; n--, p++)
+		if (*p == b)
+			return (void *)p;
+	return NULL;
+}
+
+void *memrchr(const void *s, int c, size_t n)
+{
+	const unsigned char *p = s;
+	while (n--)
+		if (p[n] == (unsigned char)c)
+			return (void *)(p + n);
+	return NULL;
+}
+
+/*
+ * Reads whole aligned words, so it may look at up to 7 bytes before (s)
+ * and after the terminator. An aligned word never straddles a page, so
+ * that cannot fault; it is outside the object, which AddressSanitizer
+ * would report, hence the attribute.
+ */
+__attribute__((no_sanitize_address)) size_t(strlen)(const char *s)
+{
+	uintptr_t start = (uintptr_t)s;
+	const mg__word *w = (const mg__word *)(start & ~(uintptr_t)7);
+	/* Make the bytes before (s) non-zero so they cannot match. */
+	uint64_t v = *w | ((1ull << 8 * (start & 7)) - 1);
+	uint64_t z;
+	while (!(z = mg__zero_byte(v)))
+		v = *++w;
+	return (uintptr_t)w + mg__first_flag(z) - start;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	const char *end = memchr(s, 0, max);
+	return end ? (size_t)(end - s) : max;
+}
