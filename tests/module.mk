@@ -1,2 +1,5 @@
 # Unit tests: every tests/unit/test_*.c is a binary, built per variant.
 UNIT_TESTS += $(wildcard tests/unit/test_*.c)
+# test_random stands in for the platform's entropy, to check the generator
+# against its construction from a known seed and to count reseeds.
+LDLIBS_test_random := -Wl,--wrap=mg_platform_entropy
