@@ -46,7 +46,7 @@ _Noreturn void mg__boot(void)
 	/* The parser also applies --logs, so that a bad source or level is
 	 * refused like any other bad key. */
 	int r = mg_args_parse(u->args, u->nargs, bi->argc, bi->argv, err,
-			      sizeof err);
+	                      sizeof err);
 	if (r == MG_ARGS_HELP) {
 		mg_args_help(name, u->args, u->nargs, put_line, NULL);
 		mg_platform_exit(0);
@@ -54,7 +54,7 @@ _Noreturn void mg__boot(void)
 	if (r != 0) {
 		char msg[768];
 		snprintf(msg, sizeof msg, "%s: %s\nTry '%s --help'.\n", name,
-			 err[0] ? err : mg_strerror(r), name);
+		         err[0] ? err : mg_strerror(r), name);
 		put(msg);
 		mg_platform_exit(EXIT_USAGE);
 	}
@@ -62,13 +62,14 @@ _Noreturn void mg__boot(void)
 	mg_fiber_opts opts = {.name = "main", .stack_size = MAIN_STACK_SIZE};
 	mg_fiber *f = mg_spawn(main_fiber, (void *)u, &opts);
 	if (!f)
-		mg_platform_abort("morgana: out of memory starting fiber 'main'");
+		mg_platform_abort(
+		    "morgana: out of memory starting fiber 'main'");
 	int v = mg__run(f);
 	if (v < 0 || v > 255) {
 		/* An MG_E code from start(): say which, end as a failure. */
 		char msg[256];
 		snprintf(msg, sizeof msg, "%s: start returned %s (%s)\n", name,
-			 mg_strerror_name(v), mg_strerror(v));
+		         mg_strerror_name(v), mg_strerror(v));
 		put(msg);
 		mg_platform_exit(1);
 	}

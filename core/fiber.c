@@ -22,7 +22,7 @@ void __asan_unpoison_memory_region(void const volatile *addr, size_t size);
  * unikernel keeps after a burst: at least a page of each cached stack.
  */
 #define STACK_CACHE_MAX 1024
-#define STACK_CLASSES 8
+#define STACK_CLASSES   8
 #define FIBER_CACHE_MAX 1024
 
 struct free_stack {
@@ -60,7 +60,7 @@ static int stack_get(mg_fiber *f, size_t req)
 	struct free_stack *s = c ? c->head : NULL;
 	if (!s)
 		return mg_platform_stack_alloc(req, &f->stack,
-					       &f->stack_usable);
+		                               &f->stack_usable);
 	c->head = s->next;
 	stacks_cached--;
 	f->stack = s->base;
@@ -71,7 +71,7 @@ static int stack_get(mg_fiber *f, size_t req)
 static void stack_put(void *base, size_t usable, size_t req)
 {
 	struct stack_class *c =
-		stacks_cached < STACK_CACHE_MAX ? class_of(req, true) : NULL;
+	    stacks_cached < STACK_CACHE_MAX ? class_of(req, true) : NULL;
 	if (!c) {
 		mg_platform_stack_free(base, usable);
 		return;
@@ -80,8 +80,7 @@ static void stack_put(void *base, size_t usable, size_t req)
 	/* The stack still carries the poison of its last frames. */
 	__asan_unpoison_memory_region(base, usable);
 #endif
-	struct free_stack *s =
-		(struct free_stack *)((char *)base + usable) - 1;
+	struct free_stack *s = (struct free_stack *)((char *)base + usable) - 1;
 	s->next = c->head;
 	s->base = base;
 	s->usable = usable;
@@ -124,7 +123,7 @@ void mg__fiber_release(mg_fiber *f)
 mg_fiber *mg_spawn(mg_fiber_fn fn, void *arg, const mg_fiber_opts *opts)
 {
 	size_t req = opts && opts->stack_size ? opts->stack_size
-					      : MG_FIBER_STACK_DEFAULT;
+	                                      : MG_FIBER_STACK_DEFAULT;
 	if (mg__sched_reserve(mg__s.live + 1) != 0)
 		return NULL;
 	mg_fiber *f = fiber_get();
@@ -177,7 +176,7 @@ const char *mg_fiber_name(const mg_fiber *f)
 }
 
 static void check_joinable(const mg_fiber *self, const mg_fiber *f,
-			   const char *what)
+                           const char *what)
 {
 	char msg[160];
 	const char *why = NULL;
@@ -188,7 +187,7 @@ static void check_joinable(const mg_fiber *self, const mg_fiber *f,
 	if (!why)
 		return;
 	snprintf(msg, sizeof msg, "morgana: %s: fiber '%s' %s", what, f->name,
-		 why);
+	         why);
 	mg_platform_abort(msg);
 }
 
@@ -202,7 +201,7 @@ static int reap(mg_fiber *f)
 
 /* Wait for (f) to end; (cancellable) as mg__sched_wait(). */
 static int wait_end(mg_fiber *self, mg_fiber *f, uint64_t deadline,
-		    bool cancellable)
+                    bool cancellable)
 {
 	if (f->state == MG__F_DONE)
 		return 0;
@@ -245,7 +244,7 @@ static int first_ended(mg_fiber *const fibers[], size_t n)
 }
 
 int mg_pick(mg_fiber *const fibers[], size_t n, uint64_t deadline_ns,
-	    int *value)
+            int *value)
 {
 	if (n == 0 || n > INT32_MAX)
 		return MG_EINVAL;

@@ -51,7 +51,7 @@ struct mg_fiber {
 	int wake_result;
 	struct mg__waiter w;
 	mg__timer timer;
-	mg_fiber *joiner; /* the fiber waiting in mg_join/mg_pick on us */
+	mg_fiber *joiner;  /* the fiber waiting in mg_join/mg_pick on us */
 	mg_fiber *joining; /* for the deadlock report */
 	mg_fiber_fn fn;
 	void *arg;
@@ -123,7 +123,7 @@ int mg__sched_reserve(size_t live);
  * result: 0, MG_ETIMEDOUT, or MG_ECANCELED (only if (cancellable)).
  */
 int mg__sched_wait(struct mg_waitq *q, uint64_t deadline, int kind,
-		   bool cancellable);
+                   bool cancellable);
 
 /* Make a blocked (f) runnable with (result); no effect otherwise. */
 void mg__sched_wake(mg_fiber *f, int result);

@@ -15,12 +15,12 @@ void *mg__ctx_init(void *top, mg_fiber *f)
 	 * that its call to mg__fiber_main sees the ABI's 16-byte alignment.
 	 */
 	uintptr_t *sp = (uintptr_t *)((uintptr_t)top & ~(uintptr_t)15) - 7;
-	sp[0] = 0;              /* r15 */
-	sp[1] = 0;              /* r14 */
-	sp[2] = 0;              /* r13 */
-	sp[3] = (uintptr_t)f;   /* r12: the trampoline's argument */
-	sp[4] = 0;              /* rbx */
-	sp[5] = 0;              /* rbp: ends frame-pointer walks */
+	sp[0] = 0;            /* r15 */
+	sp[1] = 0;            /* r14 */
+	sp[2] = 0;            /* r13 */
+	sp[3] = (uintptr_t)f; /* r12: the trampoline's argument */
+	sp[4] = 0;            /* rbx */
+	sp[5] = 0;            /* rbp: ends frame-pointer walks */
 	sp[6] = (uintptr_t)mg__fiber_trampoline;
 	return sp;
 }

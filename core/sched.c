@@ -10,9 +10,9 @@
 
 #ifdef MG__ASAN
 void __sanitizer_start_switch_fiber(void **fake_stack_save, const void *bottom,
-				    size_t size);
+                                    size_t size);
 void __sanitizer_finish_switch_fiber(void *fake_stack_save,
-				     const void **bottom_old, size_t *size_old);
+                                     const void **bottom_old, size_t *size_old);
 #endif
 
 /*
@@ -32,8 +32,8 @@ static mg_fiber *switched_from;
 #endif
 
 mg__sched mg__s = {
-	.cur = &mg__s.root,
-	.root = {.name = "(no fiber)", .state = MG__F_RUNNING},
+    .cur = &mg__s.root,
+    .root = {.name = "(no fiber)", .state = MG__F_RUNNING},
 };
 
 mg_fiber *mg__sched_self(const char *what)
@@ -41,7 +41,7 @@ mg_fiber *mg__sched_self(const char *what)
 	if (mg__s.cur == &mg__s.root) {
 		char msg[128];
 		snprintf(msg, sizeof msg, "morgana: %s called outside a fiber",
-			 what);
+		         what);
 		mg_platform_abort(msg);
 	}
 	return mg__s.cur;
@@ -107,10 +107,9 @@ static void switch_to(mg_fiber *next)
 #ifdef MG__ASAN
 	switched_from = self;
 	/* A fiber that ended passes NULL so that ASan drops its fake stack. */
-	__sanitizer_start_switch_fiber(self->state == MG__F_DONE
-					       ? NULL
-					       : &self->asan_fake_stack,
-				       next->asan_bottom, next->asan_size);
+	__sanitizer_start_switch_fiber(
+	    self->state == MG__F_DONE ? NULL : &self->asan_fake_stack,
+	    next->asan_bottom, next->asan_size);
 	mg__switch(&self->sp, next->sp);
 	mg__sched_arrived(self->asan_fake_stack);
 #else
@@ -138,9 +137,10 @@ static _Noreturn void deadlock(void)
 {
 	char msg[2048];
 	size_t used = 0, shown = 0;
-	used += (size_t)snprintf(msg, sizeof msg,
-				 "morgana: deadlock: no fiber can run, no timer "
-				 "is armed and no fiber waits for a device");
+	used +=
+	    (size_t)snprintf(msg, sizeof msg,
+	                     "morgana: deadlock: no fiber can run, no timer "
+	                     "is armed and no fiber waits for a device");
 	for (mg_fiber *f = mg__s.all; f && used < sizeof msg; f = f->all_next) {
 		if (f->state != MG__F_BLOCKED)
 			continue;
@@ -148,14 +148,13 @@ static _Noreturn void deadlock(void)
 			snprintf(msg + used, sizeof msg - used, "\n  ...");
 			break;
 		}
-		int n = snprintf(msg + used, sizeof msg - used,
-				 "\n  fiber '%s' %s%s%s%s", f->name,
-				 wait_what(f),
-				 f->wait_kind == MG__W_JOIN ? " '" : "",
-				 f->wait_kind == MG__W_JOIN && f->joining
-					 ? f->joining->name
-					 : "",
-				 f->wait_kind == MG__W_JOIN ? "'" : "");
+		int n = snprintf(
+		    msg + used, sizeof msg - used, "\n  fiber '%s' %s%s%s%s",
+		    f->name, wait_what(f),
+		    f->wait_kind == MG__W_JOIN ? " '" : "",
+		    f->wait_kind == MG__W_JOIN && f->joining ? f->joining->name
+		                                             : "",
+		    f->wait_kind == MG__W_JOIN ? "'" : "");
 		used += (size_t)n;
 	}
 	mg_platform_abort(msg);
@@ -165,7 +164,8 @@ static void fire_timers(uint64_t now)
 {
 	mg__timer *t;
 	while ((t = mg__timer_pop_due(&mg__s.timers, now)) != NULL) {
-		mg_fiber *f = (mg_fiber *)((char *)t - offsetof(mg_fiber, timer));
+		mg_fiber *f =
+		    (mg_fiber *)((char *)t - offsetof(mg_fiber, timer));
 		mg__sched_wake(f, MG_ETIMEDOUT);
 	}
 }
@@ -234,7 +234,7 @@ void mg__sched_wake(mg_fiber *f, int result)
 }
 
 int mg__sched_wait(struct mg_waitq *q, uint64_t deadline, int kind,
-		   bool cancellable)
+                   bool cancellable)
 {
 	mg_fiber *self = mg__sched_self("a blocking call");
 	if (cancellable && self->cancel_pending) {
@@ -264,7 +264,8 @@ void mg_fiber_cancel(mg_fiber *f)
 		return;
 	if (f->state == MG__F_BLOCKED && f->cancellable)
 		mg__sched_wake(f, MG_ECANCELED);
-	else if (!(f->state == MG__F_RUNNABLE && f->wake_result == MG_ECANCELED))
+	else if (!(f->state == MG__F_RUNNABLE &&
+	           f->wake_result == MG_ECANCELED))
 		f->cancel_pending = true; /* unless woken by one, not yet run */
 }
 

@@ -59,5 +59,5 @@ int mg_io_wait(mg_handle h, uint64_t deadline_ns)
 	mg_fiber *self = mg__sched_self("mg_io_wait");
 	self->w.handle = h;
 	return mg__sched_wait(&mg__s.io_tab[bucket_of(h, mg__s.io_bits)],
-			      deadline_ns, MG__W_IO, true);
+	                      deadline_ns, MG__W_IO, true);
 }

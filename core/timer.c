@@ -87,7 +87,8 @@ void mg__timer_disarm(mg__timer_heap *h, mg__timer *t)
 	mg__timer *last = h->v[--h->n];
 	if (last == t)
 		return;
-	/* The last node moves into the hole, then goes whichever way it must. */
+	/* The last node moves into the hole, then goes whichever way it must.
+	 */
 	if (i > 0 && earlier(last, h->v[(i - 1) / 2]))
 		sift_up(h, i, last);
 	else

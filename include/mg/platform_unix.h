@@ -22,7 +22,7 @@
 void mg_unix_init(int argc, char **argv);
 
 /* Interest in a host descriptor, for mg_unix_fd_register(). */
-#define MG_UNIX_READ 1u  /* readable, or the peer closed */
+#define MG_UNIX_READ  1u /* readable, or the peer closed */
 #define MG_UNIX_WRITE 2u /* writable */
 
 /*

@@ -11,7 +11,7 @@
  */
 
 int mg_platform_block_acquire(const char *name, mg_handle *h,
-			      mg_platform_block_info *info)
+                              mg_platform_block_info *info)
 {
 	(void)name;
 	(void)h;
@@ -20,7 +20,7 @@ int mg_platform_block_acquire(const char *name, mg_handle *h,
 }
 
 int mg_platform_block_write(mg_handle h, uint64_t offset, const void *buf,
-			    size_t size)
+                            size_t size)
 {
 	(void)h;
 	(void)offset;
@@ -29,8 +29,7 @@ int mg_platform_block_write(mg_handle h, uint64_t offset, const void *buf,
 	return MG_EINVAL;
 }
 
-int mg_platform_block_read(mg_handle h, uint64_t offset, void *buf,
-			   size_t size)
+int mg_platform_block_read(mg_handle h, uint64_t offset, void *buf, size_t size)
 {
 	(void)h;
 	(void)offset;

@@ -9,11 +9,11 @@
 static char *default_argv[] = {"morgana", NULL};
 
 static mg_boot_info info = {
-	.argc = 1,
-	.argv = default_argv,
-	.heap_start = NULL,
-	.heap_size = 0, /* the host's malloc */
-	.target = "unix",
+    .argc = 1,
+    .argv = default_argv,
+    .heap_start = NULL,
+    .heap_size = 0, /* the host's malloc */
+    .target = "unix",
 };
 
 void mg_unix_init(int argc, char **argv)

@@ -51,8 +51,8 @@ void mg_platform_entropy(void *buf, size_t len)
 		if (n <= 0) {
 			char msg[160];
 			snprintf(msg, sizeof msg,
-				 "morgana: no entropy: getrandom failed: %s",
-				 n < 0 ? strerror(errno) : "returned 0");
+			         "morgana: no entropy: getrandom failed: %s",
+			         n < 0 ? strerror(errno) : "returned 0");
 			mg_platform_abort(msg);
 		}
 		p += n;

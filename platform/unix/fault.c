@@ -62,9 +62,8 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 	/* A call past the guard faults with the stack pointer inside it. */
 	if (mg__unix_guard_lookup(addr, &usable) ||
 	    mg__unix_guard_lookup(fault_sp(ucv), &usable)) {
-		const char *name = mg__fiber_current_name
-					   ? mg__fiber_current_name()
-					   : "?";
+		const char *name =
+		    mg__fiber_current_name ? mg__fiber_current_name() : "?";
 		add(&l, "fiber '");
 		add(&l, name ? name : "?");
 		add(&l, "' overflowed its stack (");
@@ -72,7 +71,7 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 		add(&l, " bytes)\n");
 	} else {
 		add(&l, sig == SIGBUS ? "bus error at 0x"
-				      : "segmentation fault at 0x");
+		                      : "segmentation fault at 0x");
 		add_num(&l, addr, 16);
 		add(&l, "\n");
 	}
@@ -87,7 +86,7 @@ void mg__unix_fault_install(void)
 		return;
 	installed = 1;
 	void *alt = mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (alt != MAP_FAILED) {
 		stack_t ss = {.ss_sp = alt, .ss_size = ALT_STACK_SIZE};
 		sigaltstack(&ss, NULL);

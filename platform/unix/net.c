@@ -11,7 +11,7 @@
  */
 
 int mg_platform_net_acquire(const char *name, mg_handle *h,
-			    mg_platform_net_info *info)
+                            mg_platform_net_info *info)
 {
 	(void)name;
 	(void)h;

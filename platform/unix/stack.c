@@ -30,7 +30,8 @@ static size_t page_size;
 
 static size_t home(uintptr_t page, size_t m)
 {
-	return (size_t)(((uint64_t)page >> 12) * 0x9e3779b97f4a7c15ull >> 20) & m;
+	return (size_t)(((uint64_t)page >> 12) * 0x9e3779b97f4a7c15ull >> 20) &
+	       m;
 }
 
 static void put(struct guard *t, size_t m, struct guard g)
@@ -112,8 +113,8 @@ int mg_platform_stack_alloc(size_t size, void **base, size_t *usable)
 	if ((used + 1) * 2 > (table ? mask + 1 : 0) && grow() != 0)
 		return MG_ENOMEM;
 	char *m = mmap(NULL, use + page_size, PROT_READ | PROT_WRITE,
-		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
-		       -1, 0);
+	               MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK,
+	               -1, 0);
 	if (m == MAP_FAILED)
 		return MG_ENOMEM;
 	if (mprotect(m, page_size, PROT_NONE) != 0) {

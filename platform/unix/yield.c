@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <time.h>
 
 #include <mg/error.h>
@@ -29,12 +30,14 @@ static int have_pwait2 = 1;
 static int ep(void)
 {
 	if (epfd < 0) {
+		/* Deadlines are ns: the default 50 us of slack would show. */
+		prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 		epfd = epoll_create1(EPOLL_CLOEXEC);
 		if (epfd < 0) {
 			char msg[128];
 			snprintf(msg, sizeof msg,
-				 "morgana: epoll_create1 failed: %s",
-				 strerror(errno));
+			         "morgana: epoll_create1 failed: %s",
+			         strerror(errno));
 			mg_platform_abort(msg);
 		}
 	}
@@ -94,7 +97,7 @@ int mg_unix_fd_register(int fd, unsigned interest, mg_handle *h)
 		generation = 1;
 	mg_handle handle = (uint64_t)generation << 32 | (uint32_t)fd;
 	struct epoll_event ev = {.events = events_of(interest),
-				 .data.u64 = handle};
+	                         .data.u64 = handle};
 	/* Success while by_fd says registered means the descriptor was
 	 * closed without unregistering, which drops it from epoll. */
 	if (epoll_ctl(ep(), EPOLL_CTL_ADD, fd, &ev) != 0)
@@ -114,7 +117,7 @@ int mg_unix_fd_modify(mg_handle h, unsigned interest)
 	struct epoll_event ev = {.events = events_of(interest), .data.u64 = h};
 	if (epoll_ctl(ep(), EPOLL_CTL_MOD, fd, &ev) != 0)
 		return errno == ENOENT || errno == EBADF ? MG_ENOENT
-							 : error_of(errno);
+		                                         : error_of(errno);
 	return 0;
 }
 
@@ -135,7 +138,7 @@ int mg_unix_fd_of(mg_handle h)
 }
 
 static int wait_events(struct epoll_event *ev, int max,
-		       const struct timespec *timeout)
+                       const struct timespec *timeout)
 {
 	if (have_pwait2) {
 		int n = epoll_pwait2(ep(), ev, max, timeout, NULL);
@@ -148,7 +151,7 @@ static int wait_events(struct epoll_event *ev, int max,
 	int ms = -1;
 	if (timeout) {
 		uint64_t ns = (uint64_t)timeout->tv_sec * 1000000000ull +
-			      (uint64_t)timeout->tv_nsec;
+		              (uint64_t)timeout->tv_nsec;
 		uint64_t m = (ns + 999999) / 1000000;
 		ms = m > INT32_MAX ? INT32_MAX : (int)m;
 	}
@@ -156,7 +159,7 @@ static int wait_events(struct epoll_event *ev, int max,
 }
 
 void mg_platform_yield(uint64_t deadline_ns, mg_handle *ready, size_t max,
-		       size_t *n_ready)
+                       size_t *n_ready)
 {
 	*n_ready = 0;
 	struct timespec ts, *timeout = NULL;
@@ -174,14 +177,14 @@ void mg_platform_yield(uint64_t deadline_ns, mg_handle *ready, size_t max,
 		return;
 	}
 	struct epoll_event ev[EVENTS_MAX];
-	int n = wait_events(ev, max < EVENTS_MAX ? (int)max : EVENTS_MAX,
-			    timeout);
+	int n =
+	    wait_events(ev, max < EVENTS_MAX ? (int)max : EVENTS_MAX, timeout);
 	if (n < 0) {
 		if (errno == EINTR)
 			return; /* a spurious wakeup, which callers accept */
 		char msg[128];
 		snprintf(msg, sizeof msg, "morgana: epoll_pwait2 failed: %s",
-			 strerror(errno));
+		         strerror(errno));
 		mg_platform_abort(msg);
 	}
 	for (int i = 0; i < n; i++)

@@ -116,7 +116,7 @@ static int join_main(void *arg)
 	f = mg_spawn(sleep_then_ret, (void *)60, NULL);
 	uint64_t t0 = mg_now_ns();
 	ASSERT_EQ(mg_join_until(f, mg_deadline_in(10 * MG_NS_PER_MS)),
-		  MG_ETIMEDOUT);
+	          MG_ETIMEDOUT);
 	ASSERT_CMP(mg_now_ns() - t0, >=, 10 * MG_NS_PER_MS);
 	ASSERT_EQ(mg_join_until(f, MG_FOREVER), 60);
 	return 0;
@@ -143,8 +143,8 @@ static int pick_main(void *arg)
 	(void)arg;
 	/* Deliberately not in deadline order. */
 	mg_fiber *f[3] = {mg_spawn(recorder, (void *)2, NULL),
-			  mg_spawn(recorder, (void *)0, NULL),
-			  mg_spawn(recorder, (void *)1, NULL)};
+	                  mg_spawn(recorder, (void *)0, NULL),
+	                  mg_spawn(recorder, (void *)1, NULL)};
 	int v = 0;
 	ASSERT_EQ(mg_pick(f, 3, MG_FOREVER, &v), 1);
 	ASSERT_EQ(v, 100);
@@ -154,18 +154,18 @@ static int pick_main(void *arg)
 
 	memset(results, 0, sizeof results);
 	mg_fiber *g[2] = {mg_spawn(recorder, (void *)5, NULL),
-			  mg_spawn(recorder, (void *)6, NULL)};
+	                  mg_spawn(recorder, (void *)6, NULL)};
 	uint64_t t0 = mg_now_ns();
 	ASSERT_EQ(mg_pick(g, 2, mg_deadline_in(15 * MG_NS_PER_MS), &v),
-		  MG_ETIMEDOUT);
+	          MG_ETIMEDOUT);
 	ASSERT_CMP(mg_now_ns() - t0, >=, 15 * MG_NS_PER_MS);
 	ASSERT_EQ(results[5], MG_ECANCELED);
 	ASSERT_EQ(results[6], MG_ECANCELED);
 
 	/* Among fibers that already ended, the first to end wins. */
 	mg_fiber *h[3] = {mg_spawn(ret_arg, (void *)1, NULL),
-			  mg_spawn(ret_arg, (void *)2, NULL),
-			  mg_spawn(ret_arg, (void *)3, NULL)};
+	                  mg_spawn(ret_arg, (void *)2, NULL),
+	                  mg_spawn(ret_arg, (void *)3, NULL)};
 	mg_yield();
 	ASSERT_EQ(mg_pick(h + 1, 2, MG_FOREVER, &v), 0);
 	ASSERT_EQ(v, 2);
@@ -257,7 +257,7 @@ static int cond_main(void *arg)
 
 	uint64_t t0 = mg_now_ns();
 	ASSERT_EQ(mg_cond_wait_until(&cond, mg_deadline_in(5 * MG_NS_PER_MS)),
-		  MG_ETIMEDOUT);
+	          MG_ETIMEDOUT);
 	ASSERT_CMP(mg_now_ns() - t0, >=, 5 * MG_NS_PER_MS);
 	ASSERT_EQ(mg_cond_wait_until(&cond, 0), MG_ETIMEDOUT);
 	ASSERT_TRUE(cond.q.head == NULL);
@@ -311,7 +311,7 @@ static int spawn_join_main(void *arg)
 	(void)arg;
 	for (int i = 0; i < 100000; i++)
 		ASSERT_EQ(mg_join(mg_spawn(ret_arg, (void *)(intptr_t)i, NULL)),
-			  i);
+		          i);
 	return 0;
 }
 
@@ -322,7 +322,7 @@ MGT_TEST(spawn_and_join_of_100000_fibers_is_fast)
 	ASSERT_EQ(run_main(spawn_join_main, NULL), 0);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	long ms = (t1.tv_sec - t0.tv_sec) * 1000 +
-		  (t1.tv_nsec - t0.tv_nsec) / 1000000;
+	          (t1.tv_nsec - t0.tv_nsec) / 1000000;
 	/* Sanitizers poison and check every stack byte. */
 	ASSERT_CMP(ms, <, SANITIZED ? 3000 : 500);
 }
@@ -463,6 +463,6 @@ MGT_TEST(stack_overflow_is_reported_with_the_fiber_name)
 		ASSERT_TRUE(WIFSIGNALED(st));
 		ASSERT_EQ(WTERMSIG(st), SIGABRT);
 		ASSERT_CONTAINS(out, "fiber 'deep' overflowed its stack "
-				     "(32768 bytes)");
+		                     "(32768 bytes)");
 	}
 }
