@@ -1,0 +1,274 @@
+/* The configuration API: what a unikernel's config.c uses (host side only). */
+#ifndef MG_CONFIG_H
+#define MG_CONFIG_H
+
+/*
+ * config.c is a host program, never linked into an image. It defines
+ *
+ *	void mg_configure(mg_config *c);
+ *
+ * `morgana configure` compiles it against libmgconfig.a (which provides
+ * main()), runs it, checks the device graph it describes, and writes
+ * main.c, mg_app.h and a Makefile into _build/<target>/.
+ *
+ * Errors: a call given something wrong (a bad key name, a device that does
+ * not support the target, a dependency of the wrong module type...) MUST
+ * NOT abort config.c: it records an error at the caller's config.c line,
+ * returns a usable value (the default, a placeholder device), and
+ * configure fails after mg_configure() returns, listing every error. So
+ * these functions never return NULL.
+ *
+ * Nothing here is valid after mg_configure() returns.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct mg_config mg_config;   /* one configure run */
+typedef struct mg_device mg_device;   /* a node of the device graph */
+typedef struct mg_app mg_app;	      /* the application */
+typedef struct mg_boot_key mg_boot_key; /* a boot-time key */
+
+/* The types of boot keys (the same as mg_arg_type in mg/args.h). */
+typedef enum mg_key_type {
+	MG_KEY_STRING,	    /* const char *; a NULL default makes it required */
+	MG_KEY_INT,	    /* int64_t within [min, max] */
+	MG_KEY_BOOL,	    /* bool */
+	MG_KEY_IPV4,	    /* mg_ipv4_addr */
+	MG_KEY_IPV4_PREFIX, /* mg_ipv4_prefix */
+} mg_key_type;
+
+/* A boot key a device declares in its description (see mg_device_desc). */
+typedef struct mg_key_desc {
+	const char *name;
+	mg_key_type type;
+	const char *def; /* text form; NULL: required */
+	const char *doc;
+	long long min, max; /* MG_KEY_INT only; both 0: unbounded */
+} mg_key_desc;
+
+/* Defined by config.c. */
+void mg_configure(mg_config *c);
+
+/* The caller's location, recorded by the macros below. */
+#define MG__AT __FILE__, __LINE__
+
+/* The target being configured: "unix" (next: "hvt"). */
+const char *mg_target(mg_config *c);
+
+/* --- configure-time keys ---
+ *
+ * Read while config.c runs: `morgana configure --name=value`. (name) is
+ * lower case letters, digits and '-'; a bool is also given as --name or
+ * --no-name. A value that does not parse, a choice that is not listed and
+ * a flag that no key declares fail configure, naming the flag and listing
+ * the valid ones. `morgana configure --help` lists the keys with (doc).
+ * Each returns the given value, else (def). Declaring a key twice with the
+ * same type returns the same value; with another type is an error.
+ */
+#define mg_key_string(c, name, def, doc)                                      \
+	mg__key_string((c), (name), (def), (doc), MG__AT)
+#define mg_key_int(c, name, def, doc)                                         \
+	mg__key_int((c), (name), (def), (doc), MG__AT)
+#define mg_key_bool(c, name, def, doc)                                        \
+	mg__key_bool((c), (name), (def), (doc), MG__AT)
+/* (choices) separated by '|': "socket|direct"; (def) MUST be one of them. */
+#define mg_key_choice(c, name, def, choices, doc)                             \
+	mg__key_choice((c), (name), (def), (choices), (doc), MG__AT)
+
+/* --- boot-time keys ---
+ *
+ * Parsed by the image at boot (mg/args.h): `dist/hello.unix --name=value`.
+ * A key is the application's (a field of `struct mg_keys` in mg_app.h,
+ * '-' becoming '_') unless given to a device with mg_device_key(), which
+ * passes its value to the device's connect function. Names are global to
+ * the image: two keys of the same name are an error, as is a boot key
+ * named like a configure key. Defaults are checked now (type, range).
+ */
+#define mg_boot_string(c, name, def, doc)                                     \
+	mg__boot_key((c), MG_KEY_STRING, (name), (def), 0, 0, (doc), MG__AT)
+/* (min, max) bound the value; both 0 means unbounded. */
+#define mg_boot_int(c, name, def, min, max, doc)                              \
+	mg__boot_int((c), (name), (def), (min), (max), (doc), MG__AT)
+#define mg_boot_bool(c, name, def, doc)                                       \
+	mg__boot_key((c), MG_KEY_BOOL, (name), (def) ? "true" : "false", 0, 0, \
+		     (doc), MG__AT)
+/* Defaults in text form, "10.0.0.2" and "10.0.0.2/24"; NULL: required. */
+#define mg_boot_ipv4(c, name, def, doc)                                       \
+	mg__boot_key((c), MG_KEY_IPV4, (name), (def), 0, 0, (doc), MG__AT)
+#define mg_boot_ipv4_prefix(c, name, def, doc)                                \
+	mg__boot_key((c), MG_KEY_IPV4_PREFIX, (name), (def), 0, 0, (doc),     \
+		     MG__AT)
+
+/* --- devices ---
+ *
+ * A device is data: an implementation of a module type, how to connect it,
+ * what it needs. The generated main.c has one static instance of (ctype)
+ * per device and connects the devices in dependency order with
+ *
+ *	rc = connect(&self, &dep0, &dep1, ..., key0, key1, ...);
+ *
+ * (deps in mg_device_dep() order, then the device's boot keys by value:
+ * const char *, int64_t, bool, mg_ipv4_addr, mg_ipv4_prefix), or with its
+ * code template, in which
+ *	${self}      is a pointer to the instance (&dev_NAME),
+ *	${dep0} ...  pointers to the dependencies, in order,
+ *	${key:NAME}  the value of the device's boot key --NAME,
+ *	$$           a '$';
+ * the template MUST set `rc` to 0 or a negative MG_E code. Either is
+ * compiled under a #line pointing at config.c (see MG_CONNECT, MG_CODE),
+ * so a mistake there is reported at that line.
+ */
+typedef struct mg_device_desc {
+	const char *name;    /* instance name: "console"; made unique */
+	const char *module;  /* module type: "console" */
+	const char *impl;    /* implementation: "platform" */
+	const char *ctype;   /* runtime C type: "mg_console" */
+	const char *header;  /* runtime header: "mg/console.h" */
+	const char *connect; /* connect function, or: */
+	const char *code;    /* a code template (exactly one of the two) */
+	const char *at_file; /* where connect/code was written (MG_CONNECT, */
+	int at_line;	     /* MG_CODE); else where mg_device_new was called */
+	const char *deps;    /* module types of the dependencies, in order,
+				separated by spaces: "netif mclock"; NULL: none */
+	const char *libs;    /* libraries to link: "mgcore" (-lNAME else) */
+	const char *sources; /* extra C sources, relative to config.c */
+	const char *targets; /* supported targets: "unix hvt"; NULL: all */
+	const mg_key_desc *keys; /* boot keys, ended by {NULL}; may be NULL */
+} mg_device_desc;
+
+/* Designated initializers that record their config.c line. */
+#define MG_CONNECT(fn) .connect = (fn), .at_file = __FILE__, .at_line = __LINE__
+#define MG_CODE(text) .code = (text), .at_file = __FILE__, .at_line = __LINE__
+
+/* A new device described by (desc), which MUST outlive configure (a static
+ * is right). Its keys (desc->keys) become boot keys owned by it. */
+#define mg_device_new(c, desc) mg__device_new((c), (desc), MG__AT)
+
+/* Add (dep) as the next dependency of (d). Checked against desc->deps. */
+#define mg_device_dep(d, dep) mg__device_dep((d), (dep), MG__AT)
+
+/* Give boot key (k) to (d): its value becomes the next connect argument. */
+#define mg_device_key(d, k) mg__device_key((d), (k), MG__AT)
+
+/*
+ * A generic device: the first of (impls) (an array ended by {NULL}) that
+ * supports the target and, if (impl) is not NULL, is named (impl) (for
+ * instance the value of a configure key). Called again with the same
+ * (impls) and (impl), returns the same device (devices without
+ * dependencies are shared). If none fits, an error lists the candidates
+ * and the targets they support.
+ */
+#define mg_device_choose(c, impls, impl)                                      \
+	mg__device_choose((c), (impls), (impl), MG__AT)
+
+/* The device's name, module type, implementation. */
+const char *mg_device_name(const mg_device *d);
+const char *mg_device_module(const mg_device *d);
+const char *mg_device_impl(const mg_device *d);
+
+/*
+ * Typed handles. MG_MODULE_TYPE(console) declares an opaque mg_console
+ * (the config-side handle of a console device, unrelated to the runtime
+ * struct of mg/console.h, which config.c never includes) and
+ *	mg_device *mg_console_device(mg_console *h);
+ *	mg_console *mg_console_of(mg_device *d);  (checks the module type)
+ *	void mg_app_console(mg_app *a, mg_console *h);  (next start argument)
+ * Passing a mg_time * where a mg_console * is expected is then a compile
+ * error in config.c (the tool compiles it with
+ * -Werror=incompatible-pointer-types).
+ */
+#define MG_MODULE_TYPE(t)                                                     \
+	typedef struct mg_##t mg_##t;                                         \
+	static inline mg_device *mg_##t##_device(mg_##t *h)                   \
+	{                                                                     \
+		return (mg_device *)(void *)h;                                \
+	}                                                                     \
+	static inline mg_##t *mg_##t##_of(mg_device *d)                       \
+	{                                                                     \
+		return (mg_##t *)(void *)mg__device_expect(d, #t);            \
+	}                                                                     \
+	static inline void mg_app_##t(mg_app *a, mg_##t *h)                   \
+	{                                                                     \
+		mg__app_device(a, (mg_device *)(void *)h, #t);                \
+	}
+
+/* --- the application --- */
+
+/*
+ * The application (name) (the image is dist/NAME.TARGET) whose start
+ * function (start_fn) receives the devices given with mg_app_TYPE() in
+ * that order:
+ *	int start_fn(mg_console *console, mg_time *time);
+ * mg_app.h declares it; its value is the unikernel's exit status.
+ * Called exactly once.
+ */
+#define mg_main(c, name, start_fn) mg__main((c), (name), (start_fn), MG__AT)
+
+/* A C source of the application, relative to config.c. */
+#define mg_app_source(a, path) mg__app_source((a), (path), MG__AT)
+
+/* A library to link (-lNAME), e.g. "m". */
+void mg_app_lib(mg_app *a, const char *lib);
+
+/* Extra compiler flags for the application's sources, e.g. "-DNDEBUG". */
+void mg_app_cflags(mg_app *a, const char *flags);
+
+/* Fail configure with a message at the caller's line (printf format). */
+#define mg_config_error(c, ...) mg__error_at((c), MG__AT, __VA_ARGS__)
+
+/* --- behind the macros above; call those instead --- */
+const char *mg__key_string(mg_config *c, const char *name, const char *def,
+			   const char *doc, const char *file, int line);
+long long mg__key_int(mg_config *c, const char *name, long long def,
+		      const char *doc, const char *file, int line);
+bool mg__key_bool(mg_config *c, const char *name, bool def, const char *doc,
+		  const char *file, int line);
+const char *mg__key_choice(mg_config *c, const char *name, const char *def,
+			   const char *choices, const char *doc,
+			   const char *file, int line);
+mg_boot_key *mg__boot_key(mg_config *c, mg_key_type type, const char *name,
+			  const char *def, long long min, long long max,
+			  const char *doc, const char *file, int line);
+mg_boot_key *mg__boot_int(mg_config *c, const char *name, long long def,
+			  long long min, long long max, const char *doc,
+			  const char *file, int line);
+mg_device *mg__device_new(mg_config *c, const mg_device_desc *desc,
+			  const char *file, int line);
+void mg__device_dep(mg_device *d, mg_device *dep, const char *file,
+		    int line);
+void mg__device_key(mg_device *d, mg_boot_key *k, const char *file,
+		    int line);
+mg_device *mg__device_choose(mg_config *c, const mg_device_desc *impls,
+			     const char *impl, const char *file, int line);
+mg_device *mg__device_expect(mg_device *d, const char *module);
+mg_device *mg__default(mg_config *c, const char *module, const char *file,
+		       int line);
+mg_app *mg__main(mg_config *c, const char *name, const char *start_fn,
+		 const char *file, int line);
+void mg__app_source(mg_app *a, const char *path, const char *file, int line);
+void mg__app_device(mg_app *a, mg_device *d, const char *module);
+__attribute__((format(printf, 4, 5))) void
+mg__error_at(mg_config *c, const char *file, int line, const char *fmt, ...);
+
+/* --- built-in module types and devices --- */
+
+MG_MODULE_TYPE(console)
+MG_MODULE_TYPE(mclock)
+MG_MODULE_TYPE(pclock)
+MG_MODULE_TYPE(time)
+MG_MODULE_TYPE(random)
+
+/*
+ * The default device of each built-in module type for the target (shared:
+ * calling one twice gives the same device). On unix: console on stdout,
+ * clocks from clock_gettime, time on the core scheduler's timers, random a
+ * ChaCha20 generator seeded by the platform (mg/random.h).
+ */
+#define mg_default_console(c) mg_console_of(mg__default((c), "console", MG__AT))
+#define mg_default_mclock(c) mg_mclock_of(mg__default((c), "mclock", MG__AT))
+#define mg_default_pclock(c) mg_pclock_of(mg__default((c), "pclock", MG__AT))
+#define mg_default_time(c) mg_time_of(mg__default((c), "time", MG__AT))
+#define mg_default_random(c) mg_random_of(mg__default((c), "random", MG__AT))
+
+#endif

@@ -1,0 +1,288 @@
+/* morgana build, run, describe and clean. */
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "morgana.h"
+
+/* Read _build/<target>/NAME, malloc'ed, or NULL. */
+static char *build_file(const char *target, const char *name)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/%s", build_dir(target), name);
+	return read_file(path);
+}
+
+static char *image_path(const char *target)
+{
+	char *image = build_file(target, "image");
+	if (image)
+		image[strcspn(image, "\n")] = '\0';
+	return image;
+}
+
+/* Options shared by build, run, describe: -t and -h. */
+static int common_opts(const char *cmd, int argc, char **argv, int *i,
+		       const char **target)
+{
+	int t = target_opt(argc, argv, i, target);
+	if (t)
+		return t < 0 ? EXIT_USAGE : 0;
+	if (strcmp(argv[*i], "-h") == 0 || strcmp(argv[*i], "--help") == 0)
+		return help(cmd, 0) - 1; /* -1: stop with status 0 */
+	fail("%s: unexpected argument '%s' (morgana %s --help)", cmd,
+	     argv[*i], cmd);
+	return EXIT_USAGE;
+}
+
+/* Say what a failed build means when the compiler's words are not clear. */
+static void explain_build_failure(const char *target, const char *out)
+{
+	char *app = build_file(target, "app.txt");
+	char *start = app ? line_value(app, "start") : NULL;
+	char *at = app ? line_value(app, "at") : NULL;
+	char *proto = app ? line_value(app, "proto") : NULL;
+	char pat[300];
+	snprintf(pat, sizeof(pat), "undefined reference to `%s'",
+		 start ? start : "?");
+	if (start && out && strstr(out, pat)) {
+		fail("the application's start function %s (named by mg_main "
+		     "at %s) is not defined in its sources; define\n"
+		     "  %s\n"
+		     "  { ... }\n"
+		     "in a source given to mg_app_source()",
+		     start, at ? at : "config.c", proto ? proto : start);
+	} else if (start && out &&
+		   (snprintf(pat, sizeof(pat), "conflicting types for '%s'",
+			     start),
+		    strstr(out, pat))) {
+		fail("the start function %s does not have the parameters that "
+		     "config.c gives it (mg_main at %s); it must be\n"
+		     "  %s\n"
+		     "(see %s/mg_app.h)",
+		     start, at ? at : "config.c", proto ? proto : start,
+		     build_dir(target));
+	} else if (out && strstr(out, "undefined reference to")) {
+		fail("link failed: a function is used but defined nowhere (see "
+		     "above): add its source with mg_app_source() or its "
+		     "library with mg_app_lib() in config.c");
+	} else {
+		fail("build failed for target %s (see above)", target);
+	}
+	free(app);
+	free(start);
+	free(at);
+	free(proto);
+}
+
+static int build(const char *target, bool verbose)
+{
+	char mk[300], jobs[32];
+	snprintf(mk, sizeof(mk), "%s/Makefile", build_dir(target));
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	snprintf(jobs, sizeof(jobs), "-j%ld", n > 0 ? n : 1);
+	char *argv[] = {"make",	 "--no-print-directory",
+			"-f",	 mk,
+			jobs,	 "-Otarget",
+			verbose ? "V=1" : "V=0", NULL};
+	capture cap = {0};
+	int rc = spawn(argv, &cap, 1);
+	if (rc != 0 && rc != -1)
+		explain_build_failure(target, cap.text);
+	capture_free(&cap);
+	if (rc != 0)
+		return EXIT_FAIL;
+	char *image = image_path(target);
+	say("image %s", image ? image : "(unknown)");
+	free(image);
+	return 0;
+}
+
+int cmd_build(int argc, char **argv)
+{
+	const char *target = NULL;
+	bool verbose = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-v") == 0 ||
+		    strcmp(argv[i], "--verbose") == 0) {
+			verbose = true;
+			continue;
+		}
+		int rc = common_opts("build", argc, argv, &i, &target);
+		if (rc)
+			return rc < 0 ? 0 : rc;
+	}
+	int rc = ensure_configured(target, &target);
+	return rc ? rc : build(target, verbose);
+}
+
+/* A configure-time key given to the image is a common slip: catch it. */
+static int check_boot_args(const char *target, int argc, char **argv)
+{
+	char *keys = build_file(target, "keys.txt");
+	if (!keys)
+		return 0;
+	int rc = 0;
+	for (int i = 0; i < argc && !rc; i++) {
+		const char *a = argv[i];
+		if (strncmp(a, "--", 2) != 0)
+			continue;
+		char name[128];
+		size_t n = strcspn(a + 2, "=");
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, a + 2, n);
+		name[n] = '\0';
+		const char *bare = strncmp(name, "no-", 3) == 0 ? name + 3
+								 : name;
+		char line[160];
+		snprintf(line, sizeof(line), "\nboot %s\n", bare);
+		char *k = malloc(strlen(keys) + 2);
+		if (!k)
+			break;
+		snprintf(k, strlen(keys) + 2, "\n%s", keys);
+		bool boot = strstr(k, line) != NULL;
+		snprintf(line, sizeof(line), "\nconfigure %s\n", bare);
+		bool conf = strstr(k, line) != NULL;
+		free(k);
+		if (conf && !boot) {
+			fail("%s is a configure-time key: it is fixed when the "
+			     "image is built, not at boot. Run\n"
+			     "  morgana configure -t %s %s && morgana build\n"
+			     "then 'morgana run' without it",
+			     a, target, a);
+			rc = EXIT_USAGE;
+		}
+	}
+	free(keys);
+	return rc;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	const char *target = NULL;
+	int i;
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0) {
+			i++;
+			break;
+		}
+		if (strncmp(argv[i], "--", 2) == 0 &&
+		    strncmp(argv[i], "--target", 8) != 0 &&
+		    strcmp(argv[i], "--help") != 0) {
+			fail("run: boot arguments go after '--': morgana run "
+			     "-- %s",
+			     argv[i]);
+			return EXIT_USAGE;
+		}
+		int rc = common_opts("run", argc, argv, &i, &target);
+		if (rc)
+			return rc < 0 ? 0 : rc;
+	}
+	int rc;
+	if ((rc = ensure_configured(target, &target)))
+		return rc;
+	char *image = image_path(target);
+	if (!image || !file_exists(image)) {
+		fail("no image %s yet: run 'morgana build' first",
+		     image ? image : "");
+		free(image);
+		return EXIT_FAIL;
+	}
+	if (mtime_ns("config.c") > mtime_ns(image))
+		fail("note: config.c changed after %s was built; run "
+		     "'morgana build' to rebuild it",
+		     image);
+	if ((rc = check_boot_args(target, argc - i, argv + i))) {
+		free(image);
+		return rc;
+	}
+	if (strcmp(target, "unix") != 0) {
+		fail("run: I do not know how to start a %s image yet", target);
+		free(image);
+		return EXIT_FAIL;
+	}
+	/* The image replaces us: its output and exit status are the run's. */
+	char **args = calloc((size_t)(argc - i) + 2, sizeof(char *));
+	char path[4200];
+	snprintf(path, sizeof(path), "./%s", image);
+	if (!args)
+		return EXIT_FAIL;
+	args[0] = path;
+	for (int j = i; j < argc; j++)
+		args[j - i + 1] = argv[j];
+	fflush(stdout);
+	execv(path, args);
+	fail("cannot run %s: %s", path, strerror(errno));
+	free(args);
+	free(image);
+	return EXIT_FAIL;
+}
+
+int cmd_describe(int argc, char **argv)
+{
+	const char *target = NULL;
+	bool dot = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--dot") == 0) {
+			dot = true;
+			continue;
+		}
+		int rc = common_opts("describe", argc, argv, &i, &target);
+		if (rc)
+			return rc < 0 ? 0 : rc;
+	}
+	int rc = ensure_configured(target, &target);
+	if (rc)
+		return rc;
+	char *text = build_file(target, dot ? "graph.dot" : "describe.txt");
+	if (!text) {
+		fail("%s/%s is missing: run 'morgana configure -t %s' again",
+		     build_dir(target), dot ? "graph.dot" : "describe.txt",
+		     target);
+		return EXIT_FAIL;
+	}
+	fputs(text, stdout);
+	free(text);
+	return 0;
+}
+
+int cmd_clean(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return help("clean", 0);
+		fail("clean: unexpected argument '%s'", argv[i]);
+		return EXIT_USAGE;
+	}
+	if (!is_dir("_build")) {
+		say("nothing to clean in %s", work_dir);
+		return 0;
+	}
+	/* Only the images that configure named: dist/ may hold more. */
+	DIR *d = opendir("_build");
+	struct dirent *e;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || strlen(e->d_name) > 64)
+			continue;
+		char *image = image_path(e->d_name);
+		if (image && file_exists(image)) {
+			if (remove(image) != 0)
+				fail("cannot remove %s: %s", image,
+				     strerror(errno));
+			else
+				say("removed %s", image);
+		}
+		free(image);
+	}
+	if (d)
+		closedir(d);
+	rmdir("dist"); /* only if empty */
+	if (remove_tree("_build") != 0)
+		return EXIT_FAIL;
+	say("removed _build/");
+	return 0;
+}
