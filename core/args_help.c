@@ -8,7 +8,7 @@
 
 /* The key column never pushes the docs further right than this. */
 #define KEY_COLUMN_MAX 30
-#define LINE_MAX_ 1024
+#define LINE_MAX_      1024
 
 typedef void (*out_fn)(const char *line, void *ctx);
 
@@ -23,12 +23,12 @@ static void key_form(const mg_arg *a, char *buf, size_t size)
 }
 
 static void key_line(out_fn out, void *ctx, int width, const char *key,
-		     const char *doc, const char *extra, const char *owner)
+                     const char *doc, const char *extra, const char *owner)
 {
 	char line[LINE_MAX_];
-	snprintf(line, sizeof line, "  %-*s  %s%s%s [boot key, %s]", width,
-		 key, doc ? doc : "", doc && *doc && *extra ? " " : "", extra,
-		 owner);
+	snprintf(line, sizeof line, "  %-*s  %s%s%s [boot key, %s]", width, key,
+	         doc ? doc : "", doc && *doc && *extra ? " " : "", extra,
+	         owner);
 	out(line, ctx);
 }
 
@@ -46,16 +46,16 @@ static void extras(const mg_arg *a, char *buf, size_t size)
 		n = (int)strlen(buf);
 	if (a->type == MG_ARG_INT && (a->min != 0 || a->max != 0))
 		snprintf(buf + n, size - (size_t)n, ", range %lld..%lld)",
-			 (long long)a->min, (long long)a->max);
+		         (long long)a->min, (long long)a->max);
 	else if (a->type == MG_ARG_BOOL)
 		snprintf(buf + n, size - (size_t)n, "; --no-%s for false)",
-			 a->name);
+		         a->name);
 	else
 		snprintf(buf + n, size - (size_t)n, ")");
 }
 
 void mg_args_help(const char *name, const mg_arg *args, size_t n,
-		  void (*out)(const char *line, void *ctx), void *ctx)
+                  void (*out)(const char *line, void *ctx), void *ctx)
 {
 	static const char logs_key[] = "--logs=SRC:LEVEL,...";
 	char line[LINE_MAX_], key[256], extra[512];
@@ -70,7 +70,7 @@ void mg_args_help(const char *name, const mg_arg *args, size_t n,
 		width = KEY_COLUMN_MAX;
 
 	snprintf(line, sizeof line, "usage: %s [--KEY=VALUE ...]",
-		 name ? name : "unikernel");
+	         name ? name : "unikernel");
 	out(line, ctx);
 	out("", ctx);
 	out("Boot keys (read when the image starts, unlike the "
@@ -83,16 +83,16 @@ void mg_args_help(const char *name, const mg_arg *args, size_t n,
 		key_form(a, key, sizeof key);
 		extras(a, extra, sizeof extra);
 		key_line(out, ctx, width, key, a->doc, extra,
-			 a->owner ? a->owner : "unikernel");
+		         a->owner ? a->owner : "unikernel");
 	}
 	out("", ctx);
 	out("Built-in boot keys:", ctx);
 	key_line(out, ctx, width, "--help", "Show this help and exit", "",
-		 "built-in");
+	         "built-in");
 	key_line(out, ctx, width, logs_key,
-		 "Set log levels, applied in order, e.g. *:warn,tcp:debug "
-		 "(levels: error, warn, info, debug; * is every source)",
-		 "", "built-in");
+	         "Set log levels, applied in order, e.g. *:warn,tcp:debug "
+	         "(levels: error, warn, info, debug; * is every source)",
+	         "", "built-in");
 	out("", ctx);
 	out("Log sources (name, current level, what it logs):", ctx);
 	mg_log_list(out, ctx);

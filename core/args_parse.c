@@ -14,8 +14,8 @@
 /* Longest key name considered for a "did you mean" suggestion. */
 #define SUGGEST_MAX 64
 
-__attribute__((format(printf, 3, 4))) static int
-fail(char *err, size_t errlen, const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static int fail(char *err, size_t errlen,
+                                                      const char *fmt, ...)
 {
 	if (err && errlen) {
 		va_list ap;
@@ -27,8 +27,9 @@ fail(char *err, size_t errlen, const char *fmt, ...)
 }
 
 /* printf arguments to quote at most QUOTE_MAX bytes of (len) at (s). */
-#define QUOTED(s, len) (int)((len) > QUOTE_MAX ? QUOTE_MAX : (len)), (s),     \
-		       ((len) > QUOTE_MAX ? "..." : "")
+#define QUOTED(s, len)                                                         \
+	(int)((len) > QUOTE_MAX ? QUOTE_MAX : (len)), (s),                     \
+	    ((len) > QUOTE_MAX ? "..." : "")
 
 const char *mg__arg_type_placeholder(mg_arg_type type)
 {
@@ -128,7 +129,7 @@ static int parse_int(const char *s, int64_t *out, const char **why)
 
 /* (what) is "value" or "default" for the message. */
 static int parse_value(const mg_arg *a, const char *text, void *dest,
-		       const char *what, char *err, size_t errlen)
+                       const char *what, char *err, size_t errlen)
 {
 	const char *why = NULL;
 	union {
@@ -149,10 +150,10 @@ static int parse_value(const mg_arg *a, const char *text, void *dest,
 		    (v.i < a->min || v.i > a->max)) {
 			size_t len = strlen(text);
 			return fail(err, errlen,
-				    "invalid %s '%.*s%s' for --%s: out of "
-				    "range %lld..%lld",
-				    what, QUOTED(text, len), a->name,
-				    (long long)a->min, (long long)a->max);
+			            "invalid %s '%.*s%s' for --%s: out of "
+			            "range %lld..%lld",
+			            what, QUOTED(text, len), a->name,
+			            (long long)a->min, (long long)a->max);
 		}
 		if (dest)
 			*(int64_t *)dest = v.i;
@@ -189,11 +190,11 @@ static int parse_value(const mg_arg *a, const char *text, void *dest,
 	}
 	size_t len = strlen(text);
 	return fail(err, errlen, "invalid %s '%.*s%s' for --%s: %s", what,
-		    QUOTED(text, len), a->name, why);
+	            QUOTED(text, len), a->name, why);
 }
 
-int mg_arg_parse_value(const mg_arg *a, const char *text, void *dest,
-		       char *err, size_t errlen)
+int mg_arg_parse_value(const mg_arg *a, const char *text, void *dest, char *err,
+                       size_t errlen)
 {
 	if (!text)
 		return fail(err, errlen, "no value for --%s", a->name);
@@ -220,7 +221,8 @@ static size_t edit_distance(const char *a, size_t na, const char *b, size_t nb)
 				d = prev[j] + 1;
 			if (cur[j - 1] + 1 < d)
 				d = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+			if (i > 1 && j > 1 &&
+			    lower(a[i - 1]) == lower(b[j - 2]) &&
 			    lower(a[i - 2]) == lower(b[j - 1]) &&
 			    pp[j - 2] + 1 < d)
 				d = pp[j - 2] + 1;
@@ -241,7 +243,7 @@ typedef struct suggestion {
 
 /* Consider (prefix)(name) as the closest known key to (typed). */
 static void consider(suggestion *best, const char *typed, size_t tlen,
-		     const char *prefix, const char *name)
+                     const char *prefix, const char *name)
 {
 	char cand[SUGGEST_MAX + 1];
 	if (!name)
@@ -258,26 +260,27 @@ static void consider(suggestion *best, const char *typed, size_t tlen,
 }
 
 static int unknown_key(const mg_arg *args, size_t n, const char *name,
-		       size_t nlen, char *err, size_t errlen)
+                       size_t nlen, char *err, size_t errlen)
 {
 	suggestion best = {.dist = SIZE_MAX};
 	if (nlen <= SUGGEST_MAX) {
 		for (size_t i = 0; i < n; i++) {
 			consider(&best, name, nlen, "", args[i].name);
 			if (args[i].type == MG_ARG_BOOL)
-				consider(&best, name, nlen, "no-", args[i].name);
+				consider(&best, name, nlen, "no-",
+				         args[i].name);
 		}
 		consider(&best, name, nlen, "", "help");
 		consider(&best, name, nlen, "", "logs");
 	}
 	if (best.dist != SIZE_MAX)
 		return fail(err, errlen,
-			    "unknown boot argument '--%.*s%s' (did you mean "
-			    "'--%s'?)",
-			    QUOTED(name, nlen), best.text);
+		            "unknown boot argument '--%.*s%s' (did you mean "
+		            "'--%s'?)",
+		            QUOTED(name, nlen), best.text);
 	return fail(err, errlen,
-		    "unknown boot argument '--%.*s%s' (--help lists them)",
-		    QUOTED(name, nlen));
+	            "unknown boot argument '--%.*s%s' (--help lists them)",
+	            QUOTED(name, nlen));
 }
 
 static mg_arg *find(mg_arg *args, size_t n, const char *name, size_t nlen)
@@ -299,8 +302,8 @@ static int parse_logs(const char *value, char *err, size_t errlen)
 	char why[256];
 	if (!value)
 		return fail(err, errlen,
-			    "--logs needs a value: --logs=SRC:LEVEL,... as in "
-			    "--logs=*:debug");
+		            "--logs needs a value: --logs=SRC:LEVEL,... as in "
+		            "--logs=*:debug");
 	if (mg_log_configure(value, why, sizeof why) == 0)
 		return 0;
 	return fail(err, errlen, "invalid --logs: %s", why);
@@ -308,7 +311,7 @@ static int parse_logs(const char *value, char *err, size_t errlen)
 
 /* One "--..." argument (arg), already known to start with two dashes. */
 static int parse_one(mg_arg *args, size_t n, const char *arg, char *err,
-		     size_t errlen)
+                     size_t errlen)
 {
 	const char *name = arg + 2;
 	const char *eq = strchr(name, '=');
@@ -316,9 +319,9 @@ static int parse_one(mg_arg *args, size_t n, const char *arg, char *err,
 	const char *value = eq ? eq + 1 : NULL;
 	if (nlen == 0)
 		return fail(err, errlen,
-			    "boot argument '%.*s%s' has no key name (expected "
-			    "--name=value)",
-			    QUOTED(arg, strlen(arg)));
+		            "boot argument '%.*s%s' has no key name (expected "
+		            "--name=value)",
+		            QUOTED(arg, strlen(arg)));
 	if (named(name, nlen, "help"))
 		return fail(err, errlen, "--help takes no value");
 	if (named(name, nlen, "logs"))
@@ -330,9 +333,9 @@ static int parse_one(mg_arg *args, size_t n, const char *arg, char *err,
 		if (b && b->type == MG_ARG_BOOL) {
 			if (value)
 				return fail(err, errlen,
-					    "--no-%s takes no value (use "
-					    "--%s=BOOL to give one)",
-					    b->name, b->name);
+				            "--no-%s takes no value (use "
+				            "--%s=BOOL to give one)",
+				            b->name, b->name);
 			if (b->dest)
 				*(bool *)b->dest = false;
 			b->set = true;
@@ -343,9 +346,9 @@ static int parse_one(mg_arg *args, size_t n, const char *arg, char *err,
 		return unknown_key(args, n, name, nlen, err, errlen);
 	if (!value) {
 		if (a->type != MG_ARG_BOOL)
-			return fail(err, errlen,
-				    "--%s needs a value: --%s=%s", a->name,
-				    a->name, mg__arg_type_placeholder(a->type));
+			return fail(err, errlen, "--%s needs a value: --%s=%s",
+			            a->name, a->name,
+			            mg__arg_type_placeholder(a->type));
 		if (a->dest)
 			*(bool *)a->dest = true;
 	} else {
@@ -358,7 +361,7 @@ static int parse_one(mg_arg *args, size_t n, const char *arg, char *err,
 }
 
 int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
-		  size_t errlen)
+                  size_t errlen)
 {
 	if (err && errlen)
 		err[0] = 0;
@@ -367,7 +370,7 @@ int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 		if (!args[i].def)
 			continue;
 		int rc = parse_value(&args[i], args[i].def, args[i].dest,
-				     "default", err, errlen);
+		                     "default", err, errlen);
 		if (rc < 0)
 			return rc;
 	}
@@ -380,20 +383,21 @@ int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 		size_t len = strlen(arg);
 		if (strcmp(arg, "--") == 0)
 			return fail(err, errlen,
-				    "unexpected '--': this image takes no "
-				    "positional arguments, only --name=value "
-				    "keys (--help lists them)");
+			            "unexpected '--': this image takes no "
+			            "positional arguments, only --name=value "
+			            "keys (--help lists them)");
 		if (arg[0] != '-' || arg[1] == 0)
 			return fail(err, errlen,
-				    "unexpected argument '%.*s%s': boot "
-				    "arguments are written --name=value "
-				    "(--help lists them)",
-				    QUOTED(arg, len));
+			            "unexpected argument '%.*s%s': boot "
+			            "arguments are written --name=value "
+			            "(--help lists them)",
+			            QUOTED(arg, len));
 		if (arg[1] != '-')
-			return fail(err, errlen,
-				    "unknown boot argument '%.*s%s': keys start "
-				    "with two dashes, as in --name=value",
-				    QUOTED(arg, len));
+			return fail(
+			    err, errlen,
+			    "unknown boot argument '%.*s%s': keys start "
+			    "with two dashes, as in --name=value",
+			    QUOTED(arg, len));
 		int rc = parse_one(args, n, arg, err, errlen);
 		if (rc < 0)
 			return rc;
@@ -401,10 +405,11 @@ int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 	for (size_t i = 0; i < n; i++) {
 		const mg_arg *a = &args[i];
 		if (!a->def && !a->set)
-			return fail(err, errlen,
-				    "missing required boot argument --%s=%s%s%s",
-				    a->name, mg__arg_type_placeholder(a->type),
-				    a->doc ? ": " : "", a->doc ? a->doc : "");
+			return fail(
+			    err, errlen,
+			    "missing required boot argument --%s=%s%s%s",
+			    a->name, mg__arg_type_placeholder(a->type),
+			    a->doc ? ": " : "", a->doc ? a->doc : "");
 	}
 	return 0;
 }

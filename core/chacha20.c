@@ -41,7 +41,7 @@ static void store32_le(uint8_t *p, uint32_t v)
 	} while (0)
 
 void mg_chacha20_block(const uint8_t key[static 32], uint32_t counter,
-		       const uint8_t nonce[static 12], uint8_t out[static 64])
+                       const uint8_t nonce[static 12], uint8_t out[static 64])
 {
 	/* Section 2.3: the constant "expand 32-byte k", key, counter, nonce. */
 	uint32_t s[16], x[16];
@@ -72,8 +72,8 @@ void mg_chacha20_block(const uint8_t key[static 32], uint32_t counter,
 }
 
 void mg_chacha20_xor(const uint8_t key[static 32], uint32_t counter,
-		     const uint8_t nonce[static 12], const uint8_t *in,
-		     uint8_t *out, size_t len)
+                     const uint8_t nonce[static 12], const uint8_t *in,
+                     uint8_t *out, size_t len)
 {
 	uint8_t ks[64];
 	while (len > 0) {

@@ -47,10 +47,10 @@ static bool is_leap(uint64_t y)
  * at most 400 + 12 steps.
  */
 static void civil_from_days(uint64_t days, uint64_t *year, unsigned *month,
-			    unsigned *mday)
+                            unsigned *mday)
 {
 	static const unsigned mdays[12] = {31, 28, 31, 30, 31, 30,
-					   31, 31, 30, 31, 30, 31};
+	                                   31, 31, 30, 31, 30, 31};
 	uint64_t y = 1970;
 	if (days >= 10957) {
 		days -= 10957;

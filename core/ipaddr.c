@@ -11,7 +11,7 @@
  * parsers (inet_aton) read them as octal: "010" would mean 8 there.
  */
 static int parse_dec(const char *s, size_t len, size_t *i, unsigned maxdigits,
-		     unsigned max, unsigned *out)
+                     unsigned max, unsigned *out)
 {
 	size_t start = *i;
 	unsigned v = 0;
@@ -80,18 +80,18 @@ int mg_ipv4_prefix_parse(const char *s, mg_ipv4_prefix *out)
 char *mg_ipv4_format(mg_ipv4_addr a, char buf[static MG_IPV4_ADDR_STRLEN])
 {
 	snprintf(buf, MG_IPV4_ADDR_STRLEN, "%u.%u.%u.%u", (a.v >> 24) & 0xff,
-		 (a.v >> 16) & 0xff, (a.v >> 8) & 0xff, a.v & 0xff);
+	         (a.v >> 16) & 0xff, (a.v >> 8) & 0xff, a.v & 0xff);
 	return buf;
 }
 
 char *mg_ipv4_prefix_format(mg_ipv4_prefix p,
-			    char buf[static MG_IPV4_PREFIX_STRLEN])
+                            char buf[static MG_IPV4_PREFIX_STRLEN])
 {
 	char addr[MG_IPV4_ADDR_STRLEN];
 	/* A len above 32 is not a valid prefix; show it clamped rather than
 	 * overflow the documented buffer size with a third digit. */
 	unsigned len = p.len > 32 ? 32 : p.len;
-	snprintf(buf, MG_IPV4_PREFIX_STRLEN, "%s/%u", mg_ipv4_format(p.addr, addr),
-		 len);
+	snprintf(buf, MG_IPV4_PREFIX_STRLEN, "%s/%u",
+	         mg_ipv4_format(p.addr, addr), len);
 	return buf;
 }

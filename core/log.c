@@ -23,10 +23,10 @@ static const char *const level_tags[] = {"ERROR", "WARN", "INFO", "DEBUG"};
 #define NLEVELS 4
 
 #define SOURCES_BEGIN __start_mg_log_sources
-#define SOURCES_END __stop_mg_log_sources
+#define SOURCES_END   __stop_mg_log_sources
 
-void mg_log_write(const mg_log_source *src, mg_log_level level,
-		  const char *fmt, ...)
+void mg_log_write(const mg_log_source *src, mg_log_level level, const char *fmt,
+                  ...)
 {
 	if ((int)level > src->level || (unsigned)level >= NLEVELS)
 		return;
@@ -36,9 +36,9 @@ void mg_log_write(const mg_log_source *src, mg_log_level level,
 	/* The platform's clock starts at boot: it is the time since boot. */
 	uint64_t t = mg_platform_monotonic_ns();
 	int h = snprintf(line, sizeof line, "[%5llu.%06llu] %s %s: ",
-			 (unsigned long long)(t / 1000000000u),
-			 (unsigned long long)(t / 1000u % 1000000u),
-			 level_tags[level], src->name);
+	                 (unsigned long long)(t / 1000000000u),
+	                 (unsigned long long)(t / 1000u % 1000000u),
+	                 level_tags[level], src->name);
 	size_t len = h < 0 ? 0 : (size_t)h;
 	/* Room for the message, keeping one byte for '\n'. */
 	const size_t max = MG_LOG_LINE_MAX - 1;
@@ -50,7 +50,8 @@ void mg_log_write(const mg_log_source *src, mg_log_level level,
 		va_end(ap);
 		if (m > 0) {
 			len += (size_t)m;
-			/* A message ending in its own newline gets one, not two. */
+			/* A message ending in its own newline gets one, not
+			 * two. */
 			if (len < sizeof line && line[len - 1] == '\n')
 				len--;
 		}
@@ -117,10 +118,11 @@ static void append(char *err, unsigned errlen, const char *s)
 
 /* Writes "(sources: *, a, b)" or the levels after the message. */
 static int item_error(char *err, unsigned errlen, bool list_sources,
-		      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+                      const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 static int item_error(char *err, unsigned errlen, bool list_sources,
-		      const char *fmt, ...)
+                      const char *fmt, ...)
 {
 	if (!err || errlen == 0)
 		return MG_EINVAL;
@@ -144,42 +146,44 @@ static int item_error(char *err, unsigned errlen, bool list_sources,
 
 /* A user's item is quoted at most this long. */
 #define QUOTE_MAX 64
-#define QUOTED(s, len) (int)((len) > QUOTE_MAX ? QUOTE_MAX : (len)), (s),     \
-		       ((len) > QUOTE_MAX ? "..." : "")
+#define QUOTED(s, len)                                                         \
+	(int)((len) > QUOTE_MAX ? QUOTE_MAX : (len)), (s),                     \
+	    ((len) > QUOTE_MAX ? "..." : "")
 
 /*
  * Check one "SRC:LEVEL" item of (len) bytes at (s); on success store its
  * level. Applies nothing.
  */
 static int check_item(const char *s, size_t len, int *level, char *err,
-		      unsigned errlen)
+                      unsigned errlen)
 {
 	const char *colon = memchr(s, ':', len);
 	if (len == 0)
 		return item_error(err, errlen, false,
-				  "empty item, expected SRC:LEVEL as in "
-				  "'*:debug'");
+		                  "empty item, expected SRC:LEVEL as in "
+		                  "'*:debug'");
 	if (!colon)
-		return item_error(err, errlen, false,
-				  "item '%.*s%s' has no ':', expected SRC:LEVEL "
-				  "as in '*:debug'",
-				  QUOTED(s, len));
+		return item_error(
+		    err, errlen, false,
+		    "item '%.*s%s' has no ':', expected SRC:LEVEL "
+		    "as in '*:debug'",
+		    QUOTED(s, len));
 	size_t srclen = (size_t)(colon - s);
 	const char *lvl = colon + 1;
 	size_t lvllen = len - srclen - 1;
 	if (srclen == 0)
 		return item_error(err, errlen, true,
-				  "item '%.*s%s' has no source before ':'",
-				  QUOTED(s, len));
+		                  "item '%.*s%s' has no source before ':'",
+		                  QUOTED(s, len));
 	if (!(srclen == 1 && s[0] == '*') && !source_named(s, srclen))
 		return item_error(err, errlen, true,
-				  "unknown log source '%.*s%s' in '%.*s%s'",
-				  QUOTED(s, srclen), QUOTED(s, len));
+		                  "unknown log source '%.*s%s' in '%.*s%s'",
+		                  QUOTED(s, srclen), QUOTED(s, len));
 	*level = level_from(lvl, lvllen);
 	if (*level < 0)
 		return item_error(err, errlen, false,
-				  "unknown level '%.*s%s' in '%.*s%s'",
-				  QUOTED(lvl, lvllen), QUOTED(s, len));
+		                  "unknown level '%.*s%s' in '%.*s%s'",
+		                  QUOTED(lvl, lvllen), QUOTED(s, len));
 	return 0;
 }
 
@@ -189,7 +193,7 @@ static void apply_item(const char *s, size_t len, int level)
 	bool all = srclen == 1 && s[0] == '*';
 	for (mg_log_source *const *p = SOURCES_BEGIN; p < SOURCES_END; p++)
 		if (all || (strlen((*p)->name) == srclen &&
-			    memcmp((*p)->name, s, srclen) == 0))
+		            memcmp((*p)->name, s, srclen) == 0))
 			(*p)->level = level;
 }
 
@@ -199,7 +203,7 @@ int mg_log_configure(const char *spec, char *err, unsigned errlen)
 		err[0] = 0;
 	if (!spec || !*spec)
 		return item_error(err, errlen, false,
-				  "empty, expected SRC:LEVEL as in '*:debug'");
+		                  "empty, expected SRC:LEVEL as in '*:debug'");
 	/* Check every item before applying any, so that a bad spec changes
 	 * nothing. */
 	for (int pass = 0; pass < 2; pass++) {
@@ -238,9 +242,9 @@ void mg_log_list(void (*out)(const char *line, void *ctx), void *ctx)
 	     s = next_source(s)) {
 		int l = s->level;
 		const char *lname =
-			l >= 0 && l < NLEVELS ? level_names[l] : "?";
+		    l >= 0 && l < NLEVELS ? level_names[l] : "?";
 		snprintf(line, sizeof line, "  %-*s  %-5s  %s", width, s->name,
-			 lname, s->doc ? s->doc : "");
+		         lname, s->doc ? s->doc : "");
 		out(line, ctx);
 	}
 }

@@ -7,15 +7,15 @@
 #include <mg/random.h>
 
 /* Blocks generated per refill: amortises the key change over 1 KiB. */
-#define BLOCKS 16
-#define BUF_BYTES (BLOCKS * 64)
+#define BLOCKS        16
+#define BUF_BYTES     (BLOCKS * 64)
 #define RESEED_BLOCKS (1u << 20)
 
 typedef struct drbg {
 	uint8_t key[32];
 	uint8_t buf[BUF_BYTES];
-	size_t pos;	  /* next unread byte of buf; BUF_BYTES when empty */
-	uint32_t blocks;  /* generated since the last (re)seed */
+	size_t pos;      /* next unread byte of buf; BUF_BYTES when empty */
+	uint32_t blocks; /* generated since the last (re)seed */
 } drbg;
 
 /* A memset the compiler may not drop as a dead store. */

@@ -12,7 +12,7 @@
 MG_LOG_SOURCE(fz_tcp, "tcp", "a source named like a layer");
 MG_LOG_SOURCE(fz_ip, "net.ipv4", "a dotted source name");
 
-#define MAX_ARGS 64
+#define MAX_ARGS  64
 #define MAX_INPUT 4096
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -24,22 +24,21 @@ static mg_ipv4_addr a_gw;
 static mg_ipv4_prefix p_ip;
 
 static mg_arg table[] = {
-	{"greeting", MG_ARG_STRING, "Hello", "Text", "application",
-	 &s_greeting, 0, 0, false},
-	{"name", MG_ARG_STRING, NULL, "Required", "application", &s_name, 0, 0,
-	 false},
-	{"port", MG_ARG_INT, "8080", "Bounded", "http", &i_port, 1, 65535,
-	 false},
-	{"count", MG_ARG_INT, "0", "Unbounded", "application", &i_count, 0, 0,
-	 false},
-	{"verbose", MG_ARG_BOOL, "off", "Flag", "application", &b_verbose, 0,
-	 0, false},
-	{"gateway", MG_ARG_IPV4, "10.0.0.1", "Address", "stack", &a_gw, 0, 0,
-	 false},
-	{"ipv4", MG_ARG_IPV4_PREFIX, "10.0.0.2/24", "Prefix", "stack", &p_ip,
-	 0, 0, false},
-	{"no-dest", MG_ARG_INT, "1", "Parsed, not stored", "application", NULL,
-	 -5, 5, false},
+    {"greeting", MG_ARG_STRING, "Hello", "Text", "application", &s_greeting, 0,
+     0, false},
+    {"name", MG_ARG_STRING, NULL, "Required", "application", &s_name, 0, 0,
+     false},
+    {"port", MG_ARG_INT, "8080", "Bounded", "http", &i_port, 1, 65535, false},
+    {"count", MG_ARG_INT, "0", "Unbounded", "application", &i_count, 0, 0,
+     false},
+    {"verbose", MG_ARG_BOOL, "off", "Flag", "application", &b_verbose, 0, 0,
+     false},
+    {"gateway", MG_ARG_IPV4, "10.0.0.1", "Address", "stack", &a_gw, 0, 0,
+     false},
+    {"ipv4", MG_ARG_IPV4_PREFIX, "10.0.0.2/24", "Prefix", "stack", &p_ip, 0, 0,
+     false},
+    {"no-dest", MG_ARG_INT, "1", "Parsed, not stored", "application", NULL, -5,
+     5, false},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -90,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	argv[argc] = NULL;
 
 	int rc = mg_args_parse(table, NTABLE, argc, argv, errlen ? err : NULL,
-			       errlen);
+	                       errlen);
 	if (rc != 0 && rc != MG_ARGS_HELP && rc != MG_EINVAL)
 		abort();
 	if (rc == MG_EINVAL)
@@ -123,7 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mg_ipv4_prefix p;
 		} v;
 		rc = mg_arg_parse_value(&table[i], argv[1], &v,
-					errlen ? err : NULL, errlen);
+		                        errlen ? err : NULL, errlen);
 		if (rc != 0 && rc != MG_EINVAL)
 			abort();
 		if (rc != 0)

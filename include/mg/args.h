@@ -44,26 +44,57 @@ typedef struct mg_arg {
 #define MG_ARGS_HELP 1 /* --help was given: print help, exit 0 */
 
 /*
- * Parse argv[1..argc) against (args). First stores every default into its
- * dest, then each argument. Returns 0, MG_ARGS_HELP, or MG_EINVAL with a
- * message in (err, errlen) such as
- *   "unknown boot argument '--gretting' (did you mean '--greeting'?)"
+ * Parse argv[1..argc) against (args), which has (n) keys; parsing stops
+ * early at a NULL argv entry. First stores every default into its dest
+ * (and clears every set flag), then applies each argument in order, so a
+ * key given twice keeps the last value. Recognises the built-in keys
+ * itself: --help anywhere on the line returns MG_ARGS_HELP (even next to
+ * mistakes); --logs=SPEC is applied at once with mg_log_configure(). A bool
+ * may be given as --name (true) or --no-name (false).
+ *
+ * Returns 0, MG_ARGS_HELP, or MG_EINVAL with a one-line message (no
+ * newline) in (err, errlen), cut to fit and always NUL-terminated when
+ * errlen > 0 ((err) MAY be NULL when errlen is 0). Each refusal names its
+ * cause, e.g.
+ *   unknown boot argument '--gretting' (did you mean '--greeting'?)
+ *   invalid value '70000' for --port: out of range 1..65535
+ *   unexpected argument 'foo': boot arguments are written --name=value ...
+ *   unexpected '--': this image takes no positional arguments, ...
+ *   missing required boot argument --name=STRING: Your name
+ *   invalid --logs: unknown level 'loud' in 'tcp:loud' (levels: ...)
+ *   invalid default 'abc' for --size: ... (a bad table, from config.c)
  * A required key (def NULL) that is not given is an error. String values
- * point into argv, which lives as long as the unikernel.
+ * point into argv (or at the default), which live as long as the
+ * unikernel. The work is linear in the input; user text quoted in a
+ * message is cut at 64 bytes.
  */
 int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 		  size_t errlen);
 
 /*
- * Write the --help text for image (name) through (out), one line per call:
- * a usage line, then each key as
- *   --greeting=STRING   Text to print (default: "Hello") [boot, application]
- * then the built-in keys and the log sources.
+ * Write the --help text for image (name) (NULL: "unikernel") through
+ * (out), one line per call, without a trailing newline: a usage line, then
+ * each key of (args), aligned as
+ *   --greeting=STRING  Text to print (default: Hello) [boot key, application]
+ *   --port=INT         Port (default: 8080, range 1..65535) [boot key, http]
+ *   --verbose[=BOOL]   Say more (default: false; --no-verbose for false) [..]
+ *   --name=STRING      Your name (required) [boot key, application]
+ * ("boot key" says these are read when the image starts, unlike the
+ * configure-time keys of config.c; the last word is the key's owner), then
+ * the built-in keys, then every log source with its current level
+ * (mg_log_list()). Placeholders: STRING, INT, BOOL, IPV4, IPV4/LEN.
  */
 void mg_args_help(const char *name, const mg_arg *args, size_t n,
 		  void (*out)(const char *line, void *ctx), void *ctx);
 
-/* Parse one value of (type) from (text) into (dest). 0 or MG_EINVAL. */
+/*
+ * Parse one value of (a)'s type from (text) into (dest); a NULL (dest)
+ * checks without storing. Integers are decimal or 0x hexadecimal with an
+ * optional sign, nothing else around them, within int64 and within
+ * [min, max] when either is non-zero. Booleans: true/false, yes/no, on/off,
+ * 1/0 in any case. Addresses as mg_ipv4_parse() / mg_ipv4_prefix_parse().
+ * Returns 0 or MG_EINVAL with a message naming the key, as above.
+ */
 int mg_arg_parse_value(const mg_arg *a, const char *text, void *dest,
 		       char *err, size_t errlen);
 

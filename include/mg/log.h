@@ -9,10 +9,13 @@
  * section, so the boot key --logs=SRC:LEVEL,... can check every name and
  * --help can list them; "*" names every source. The default level is INFO.
  *
- * A line is written to the console as
- *   "[  12.345678] INFO tcp: message\n"
- * with the monotonic time since boot. A line longer than MG_LOG_LINE_MAX
- * is cut and ends with "...".
+ * A line is written to the console, in one mg_platform_console_write()
+ * call so that it is never split by other output, as
+ *   "[   12.345678] INFO tcp: message\n"
+ * with the platform's monotonic time (which starts at boot) in seconds,
+ * right-aligned in five columns. One newline ending the message is not
+ * doubled. A line, newline included, is at most MG_LOG_LINE_MAX bytes: a
+ * longer one is cut and ends with "...\n".
  */
 
 #include <stdarg.h>
@@ -53,13 +56,18 @@ mg_log_write(const mg_log_source *src, mg_log_level level, const char *fmt,
 
 /*
  * Apply a --logs value: "SRC:LEVEL" items separated by commas; LEVEL is
- * error, warn, info or debug; SRC a declared source or "*". Items apply in
- * order, so "*:warn,tcp:debug" works. Returns 0, or MG_EINVAL after writing
- * the reason (naming the bad item) into (err, errlen).
+ * error, warn, info or debug (in any case); SRC a declared source (exact
+ * name) or "*". Items apply in order, so "*:warn,tcp:debug" works. Every
+ * item is checked before any applies: a bad spec changes nothing. Returns
+ * 0, or MG_EINVAL after writing the reason into (err, errlen) (NULL when
+ * errlen is 0), naming the bad item and listing the valid levels or the
+ * declared sources, e.g.
+ *   unknown log source 'tpc' in 'tpc:debug' (sources: *, core, tcp)
  */
 int mg_log_configure(const char *spec, char *err, unsigned errlen);
 
-/* Write every source with its doc and current level through (out). */
+/* Write every source, in name order, one line per call without a trailing
+ * newline, through (out): "  NAME  LEVEL  DOC", the columns aligned. */
 void mg_log_list(void (*out)(const char *line, void *ctx), void *ctx);
 
 /* The core's own source ("core"). */

@@ -12,18 +12,17 @@ static mg_ipv4_addr gateway;
 static mg_ipv4_prefix ipv4;
 
 static mg_arg table[] = {
-	{"greeting", MG_ARG_STRING, "Hello", "Text to print", "application",
-	 &greeting, 0, 0, false},
-	{"port", MG_ARG_INT, "8080", "Port to listen on", "http", &port, 1,
-	 65535, false},
-	{"count", MG_ARG_INT, "0", "How many", "application", &count, 0, 0,
-	 false},
-	{"verbose", MG_ARG_BOOL, "false", "Say more", "application", &verbose,
-	 0, 0, false},
-	{"gateway", MG_ARG_IPV4, "10.0.0.1", "Default gateway", "stack",
-	 &gateway, 0, 0, false},
-	{"ipv4", MG_ARG_IPV4_PREFIX, "10.0.0.2/24", "Address and network",
-	 "stack", &ipv4, 0, 0, false},
+    {"greeting", MG_ARG_STRING, "Hello", "Text to print", "application",
+     &greeting, 0, 0, false},
+    {"port", MG_ARG_INT, "8080", "Port to listen on", "http", &port, 1, 65535,
+     false},
+    {"count", MG_ARG_INT, "0", "How many", "application", &count, 0, 0, false},
+    {"verbose", MG_ARG_BOOL, "false", "Say more", "application", &verbose, 0, 0,
+     false},
+    {"gateway", MG_ARG_IPV4, "10.0.0.1", "Default gateway", "stack", &gateway,
+     0, 0, false},
+    {"ipv4", MG_ARG_IPV4_PREFIX, "10.0.0.2/24", "Address and network", "stack",
+     &ipv4, 0, 0, false},
 };
 #define NTABLE (sizeof table / sizeof table[0])
 
@@ -63,8 +62,8 @@ static int parse(const char *line)
 #define PARSES(line)                                                           \
 	do {                                                                   \
 		if (parse(line) != 0)                                          \
-			mgt_fail(__FILE__, __LINE__, "'%s' refused: %s",       \
-				 line, err);                                   \
+			mgt_fail(__FILE__, __LINE__, "'%s' refused: %s", line, \
+			         err);                                         \
 	} while (0)
 
 #define REFUSED(line, msg)                                                     \
@@ -72,7 +71,7 @@ static int parse(const char *line)
 		int rc_ = parse(line);                                         \
 		if (rc_ != MG_EINVAL)                                          \
 			mgt_fail(__FILE__, __LINE__, "'%s' gave %d", line,     \
-				 rc_);                                         \
+			         rc_);                                         \
 		ASSERT_CONTAINS(err, msg);                                     \
 	} while (0)
 
@@ -138,7 +137,7 @@ MGT_TEST(integers)
 	REFUSED("--count=0xffffffffffffffff", "does not fit");
 	REFUSED("--count=99999999999999999999999", "does not fit");
 	REFUSED("--count=12abc", "invalid value '12abc' for --count: not an "
-				 "integer");
+	                         "integer");
 	REFUSED("--count=", "not an integer");
 	REFUSED("--count=-", "not an integer");
 	REFUSED("--count=0x", "not an integer");
@@ -147,7 +146,7 @@ MGT_TEST(integers)
 	REFUSED("--count=--1", "not an integer");
 	REFUSED("--count=0x1g", "not an integer");
 	REFUSED("--port=0", "invalid value '0' for --port: out of range "
-			    "1..65535");
+	                    "1..65535");
 	REFUSED("--port=65536", "out of range 1..65535");
 	REFUSED("--port=-1", "out of range");
 	REFUSED("--port", "--port needs a value: --port=INT");
@@ -155,28 +154,27 @@ MGT_TEST(integers)
 	/* Spaces cannot come through the split above: test directly. */
 	int64_t v = 42;
 	ASSERT_EQ(mg_arg_parse_value(&table[2], " 5", &v, err, sizeof err),
-		  MG_EINVAL);
+	          MG_EINVAL);
 	ASSERT_EQ(mg_arg_parse_value(&table[2], "5 ", &v, err, sizeof err),
-		  MG_EINVAL);
+	          MG_EINVAL);
 	ASSERT_EQ(mg_arg_parse_value(&table[2], "5\n", &v, err, sizeof err),
-		  MG_EINVAL);
+	          MG_EINVAL);
 	ASSERT_EQ(v, 42);
-	ASSERT_EQ(mg_arg_parse_value(&table[2], "-12", &v, err, sizeof err),
-		  0);
+	ASSERT_EQ(mg_arg_parse_value(&table[2], "-12", &v, err, sizeof err), 0);
 	ASSERT_EQ(v, -12);
 	/* A NULL dest checks without storing. */
 	ASSERT_EQ(mg_arg_parse_value(&table[2], "77", NULL, err, sizeof err),
-		  0);
+	          0);
 	ASSERT_EQ(mg_arg_parse_value(&table[2], NULL, &v, err, sizeof err),
-		  MG_EINVAL);
+	          MG_EINVAL);
 }
 
 MGT_TEST(booleans)
 {
-	static const char *const yes[] = {"true", "yes", "on", "1", "TRUE",
-					  "Yes", "oN"};
-	static const char *const no[] = {"false", "no", "off", "0", "FALSE",
-					 "No", "OFF"};
+	static const char *const yes[] = {"true", "yes", "on", "1",
+	                                  "TRUE", "Yes", "oN"};
+	static const char *const no[] = {"false", "no", "off", "0",
+	                                 "FALSE", "No", "OFF"};
 	char line[64];
 	for (size_t i = 0; i < 7; i++) {
 		snprintf(line, sizeof line, "--verbose=%s", yes[i]);
@@ -196,8 +194,8 @@ MGT_TEST(booleans)
 	ASSERT_EQ(verbose, true);
 
 	REFUSED("--verbose=maybe", "invalid value 'maybe' for --verbose: "
-				   "expected true/false, yes/no, on/off or "
-				   "1/0");
+	                           "expected true/false, yes/no, on/off or "
+	                           "1/0");
 	REFUSED("--verbose=", "expected true/false");
 	REFUSED("--verbose=truex", "expected true/false");
 	REFUSED("--verbose=2", "expected true/false");
@@ -213,7 +211,7 @@ MGT_TEST(addresses)
 	ASSERT_EQ(gateway.v, 0);
 	ASSERT_EQ(ipv4.len, 0);
 	REFUSED("--gateway=10.0.0.256", "invalid value '10.0.0.256' for "
-					"--gateway: expected an IPv4 address");
+	                                "--gateway: expected an IPv4 address");
 	REFUSED("--gateway=10.0.0", "expected an IPv4 address");
 	REFUSED("--gateway=10.0.0.1.", "expected an IPv4 address");
 	REFUSED("--gateway=010.0.0.1", "no leading zeros");
@@ -237,14 +235,14 @@ MGT_TEST(required_keys)
 {
 	const char *who = "unset";
 	mg_arg t[] = {
-		{"name", MG_ARG_STRING, NULL, "Your name", "application", &who,
-		 0, 0, false},
-		{"level", MG_ARG_INT, "3", "Level", "application", NULL, 0, 0,
-		 false},
+	    {"name", MG_ARG_STRING, NULL, "Your name", "application", &who, 0,
+	     0, false},
+	    {"level", MG_ARG_INT, "3", "Level", "application", NULL, 0, 0,
+	     false},
 	};
 	ASSERT_EQ(parse_in(t, 2, "--level=4"), MG_EINVAL);
 	ASSERT_STREQ(err, "missing required boot argument --name=STRING: "
-			  "Your name");
+	                  "Your name");
 	ASSERT_STREQ(who, "unset");
 	ASSERT_EQ(parse_in(t, 2, "--name=Ada"), 0);
 	ASSERT_STREQ(who, "Ada");
@@ -256,7 +254,7 @@ MGT_TEST(unknown_keys_suggest_the_closest)
 {
 	REFUSED("--gretting=Hi", "");
 	ASSERT_STREQ(err, "unknown boot argument '--gretting' (did you mean "
-			  "'--greeting'?)");
+	                  "'--greeting'?)");
 	REFUSED("--prot=1", "(did you mean '--port'?)");
 	REFUSED("--Port=1", "(did you mean '--port'?)");
 	REFUSED("--greet=x", "(did you mean '--greeting'?)");
@@ -267,7 +265,7 @@ MGT_TEST(unknown_keys_suggest_the_closest)
 	REFUSED("--hlep", "(did you mean '--help'?)");
 	REFUSED("--xyzzy=1", "");
 	ASSERT_STREQ(err, "unknown boot argument '--xyzzy' (--help lists "
-			  "them)");
+	                  "them)");
 	REFUSED("--=x", "has no key name");
 	REFUSED("---port=1", "unknown boot argument '---port'");
 }
@@ -275,14 +273,14 @@ MGT_TEST(unknown_keys_suggest_the_closest)
 MGT_TEST(positional_words_are_refused)
 {
 	REFUSED("foo", "unexpected argument 'foo': boot arguments are written "
-		       "--name=value");
+	               "--name=value");
 	REFUSED("--port=1 foo", "unexpected argument 'foo'");
 	REFUSED("--", "unexpected '--': this image takes no positional "
-		      "arguments");
+	              "arguments");
 	REFUSED("-- --port=1", "unexpected '--'");
 	REFUSED("-", "unexpected argument '-'");
 	REFUSED("-v", "unknown boot argument '-v': keys start with two "
-		      "dashes");
+	              "dashes");
 	REFUSED("-port=1", "two dashes");
 }
 
@@ -300,7 +298,7 @@ MGT_TEST(help_and_logs_are_built_in)
 	ASSERT_EQ(mg__log_src_core.level, MG_LOG_ERROR);
 	REFUSED("--logs=nope:debug", "");
 	ASSERT_STREQ(err, "invalid --logs: unknown log source 'nope' in "
-			  "'nope:debug' (sources: *, core)");
+	                  "'nope:debug' (sources: *, core)");
 	ASSERT_CONTAINS(err, "sources: *, core");
 	REFUSED("--logs=core:loud", "levels: error, warn, info, debug");
 	REFUSED("--logs", "--logs needs a value");
@@ -311,12 +309,12 @@ MGT_TEST(help_and_logs_are_built_in)
 MGT_TEST(bad_default_is_reported)
 {
 	int64_t v;
-	mg_arg t[] = {{"size", MG_ARG_INT, "big", "Size", "application", &v,
-		       0, 0, false}};
+	mg_arg t[] = {{"size", MG_ARG_INT, "big", "Size", "application", &v, 0,
+	               0, false}};
 	ASSERT_EQ(parse_in(t, 1, ""), MG_EINVAL);
 	ASSERT_CONTAINS(err, "invalid default 'big' for --size");
-	mg_arg r[] = {{"size", MG_ARG_INT, "5", "Size", "application", &v, 1,
-		       4, false}};
+	mg_arg r[] = {
+	    {"size", MG_ARG_INT, "5", "Size", "application", &v, 1, 4, false}};
 	ASSERT_EQ(parse_in(r, 1, "--size=2"), MG_EINVAL);
 	ASSERT_CONTAINS(err, "invalid default '5' for --size: out of range");
 }
@@ -327,7 +325,7 @@ MGT_TEST(messages_fit_any_buffer)
 	char small[10];
 	memset(small, 'x', sizeof small);
 	ASSERT_EQ(mg_args_parse(table, NTABLE, 2, argv, small, sizeof small),
-		  MG_EINVAL);
+	          MG_EINVAL);
 	ASSERT_EQ(strlen(small), sizeof small - 1);
 	ASSERT_EQ(mg_args_parse(table, NTABLE, 2, argv, NULL, 0), MG_EINVAL);
 
@@ -337,7 +335,7 @@ MGT_TEST(messages_fit_any_buffer)
 	memcpy(huge, "--", 2);
 	char *argv2[] = {"img", huge, NULL};
 	ASSERT_EQ(mg_args_parse(table, NTABLE, 2, argv2, err, sizeof err),
-		  MG_EINVAL);
+	          MG_EINVAL);
 	ASSERT_CONTAINS(err, "kkk...' (--help lists them)");
 	ASSERT_CMP(strlen(err), <, 200);
 
@@ -363,32 +361,32 @@ MGT_TEST(help_text)
 {
 	mg_arg t[NTABLE + 1];
 	memcpy(t, table, sizeof table);
-	t[NTABLE] = (mg_arg){"name", MG_ARG_STRING, NULL, "Your name", NULL,
-			     NULL, 0, 0, false};
+	t[NTABLE] = (mg_arg){
+	    "name", MG_ARG_STRING, NULL, "Your name", NULL, NULL, 0, 0, false};
 	mg_args_help("hello", t, NTABLE + 1, collect, NULL);
 	ASSERT_CONTAINS(help, "usage: hello [--KEY=VALUE ...]\n");
 	/* Keys aligned on the widest, "--logs=SRC:LEVEL,...". */
 	ASSERT_CONTAINS(help, "\n  --greeting=STRING     Text to print "
-			      "(default: Hello) [boot key, application]\n");
+	                      "(default: Hello) [boot key, application]\n");
 	ASSERT_CONTAINS(help, "\n  --port=INT            Port to listen on "
-			      "(default: 8080, range 1..65535) "
-			      "[boot key, http]\n");
+	                      "(default: 8080, range 1..65535) "
+	                      "[boot key, http]\n");
 	ASSERT_CONTAINS(help, "\n  --count=INT           How many (default: "
-			      "0) [boot key, application]\n");
+	                      "0) [boot key, application]\n");
 	ASSERT_CONTAINS(help, "\n  --verbose[=BOOL]      Say more (default: "
-			      "false; --no-verbose for false) "
-			      "[boot key, application]\n");
+	                      "false; --no-verbose for false) "
+	                      "[boot key, application]\n");
 	ASSERT_CONTAINS(help, "\n  --gateway=IPV4        Default gateway "
-			      "(default: 10.0.0.1) [boot key, stack]\n");
+	                      "(default: 10.0.0.1) [boot key, stack]\n");
 	ASSERT_CONTAINS(help, "\n  --ipv4=IPV4/LEN       Address and network "
-			      "(default: 10.0.0.2/24) [boot key, stack]\n");
+	                      "(default: 10.0.0.2/24) [boot key, stack]\n");
 	ASSERT_CONTAINS(help, "\n  --name=STRING         Your name (required) "
-			      "[boot key, unikernel]\n");
+	                      "[boot key, unikernel]\n");
 	ASSERT_CONTAINS(help, "\n  --help                Show this help and "
-			      "exit [boot key, built-in]\n");
+	                      "exit [boot key, built-in]\n");
 	ASSERT_CONTAINS(help, "\n  --logs=SRC:LEVEL,...  Set log levels");
 	ASSERT_CONTAINS(help, "(levels: error, warn, info, debug; * is every "
-			      "source) [boot key, built-in]\n");
+	                      "source) [boot key, built-in]\n");
 	ASSERT_CONTAINS(help, "\nLog sources");
 	ASSERT_CONTAINS(help, "\n  core  info   the Morgana runtime");
 	/* Sections in order: the image's keys, built-ins, log sources. */

@@ -20,7 +20,7 @@ static void console_output(void *arg)
 	ASSERT_EQ(mg_console_platform_connect(&c), 0);
 	ASSERT_EQ(mg_console_puts(&c, "plain "), 0);
 	ASSERT_EQ(mg_console_printf(&c, "%s=%d %05.1f\n", "n", -42, 3.14159),
-		  12);
+	          12);
 	ASSERT_EQ(mg_console_write(&c, "raw\0bytes", 9), 0);
 }
 
@@ -102,7 +102,7 @@ static const char *rfc3339(uint64_t secs, uint64_t extra_ns)
 	static char buf[21];
 	memset(buf, '#', sizeof buf);
 	ASSERT_TRUE(mg_pclock_format_rfc3339(secs * 1000000000u + extra_ns,
-					     buf) == buf);
+	                                     buf) == buf);
 	ASSERT_EQ(buf[20], 0);
 	return buf;
 }
@@ -120,7 +120,7 @@ MGT_TEST(rfc3339_known_dates)
 	ASSERT_STREQ(rfc3339(13574606400u, 0), "2400-02-29T12:00:00Z");
 	static char buf[21];
 	ASSERT_STREQ(mg_pclock_format_rfc3339(UINT64_MAX, buf),
-		     "2554-07-21T23:34:33Z");
+	             "2554-07-21T23:34:33Z");
 }
 
 MGT_TEST(rfc3339_agrees_with_gmtime)

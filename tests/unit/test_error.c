@@ -17,14 +17,16 @@ MGT_TEST(every_code_is_distinct_and_named)
 {
 	int codes[] = {
 #define CODE(name, num, msg) MG_##name,
-		MG_ERRNO_MAP(CODE)
+	    MG_ERRNO_MAP(CODE)
 #undef CODE
 	};
 	size_t n = sizeof codes / sizeof codes[0];
 	for (size_t i = 0; i < n; i++) {
 		ASSERT_CMP(codes[i], <, 0);
-		ASSERT_TRUE(strcmp(mg_strerror(codes[i]), "unknown error") != 0);
-		ASSERT_TRUE(strncmp(mg_strerror_name(codes[i]), "MG_E", 4) == 0);
+		ASSERT_TRUE(strcmp(mg_strerror(codes[i]), "unknown error") !=
+		            0);
+		ASSERT_TRUE(strncmp(mg_strerror_name(codes[i]), "MG_E", 4) ==
+		            0);
 		ASSERT_TRUE(strcmp(mg_strerror_name(codes[i]), "MG_E?") != 0);
 		for (size_t j = 0; j < i; j++)
 			ASSERT_NE(codes[i], codes[j]);

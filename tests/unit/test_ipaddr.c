@@ -74,10 +74,10 @@ MGT_TEST(prefix_parse)
 	ASSERT_EQ(prefix("1.2.3.4/9").len, 9);
 
 	static const char *const bad[] = {
-		"1.2.3.4",   "1.2.3.4/",     "1.2.3.4/33", "1.2.3.4/024",
-		"1.2.3.4/00", "1.2.3.4/-1",  "1.2.3.4/ 8", "1.2.3.4/8 ",
-		"1.2.3/8",   "1.2.3.4//8",   "1.2.3.4/8/8", "/8",
-		"1.2.3.4/100", "01.2.3.4/8", "1.2.3.4/x",  "1.2.3.256/8",
+	    "1.2.3.4",     "1.2.3.4/",   "1.2.3.4/33",  "1.2.3.4/024",
+	    "1.2.3.4/00",  "1.2.3.4/-1", "1.2.3.4/ 8",  "1.2.3.4/8 ",
+	    "1.2.3/8",     "1.2.3.4//8", "1.2.3.4/8/8", "/8",
+	    "1.2.3.4/100", "01.2.3.4/8", "1.2.3.4/x",   "1.2.3.256/8",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		mg_ipv4_prefix q = {{7}, 7};
@@ -92,9 +92,9 @@ MGT_TEST(format_round_trip)
 {
 	char buf[MG_IPV4_ADDR_STRLEN];
 	ASSERT_STREQ(mg_ipv4_format((mg_ipv4_addr){0x0a000001}, buf),
-		     "10.0.0.1");
+	             "10.0.0.1");
 	ASSERT_STREQ(mg_ipv4_format((mg_ipv4_addr){0xffffffff}, buf),
-		     "255.255.255.255");
+	             "255.255.255.255");
 	ASSERT_STREQ(mg_ipv4_format((mg_ipv4_addr){0}, buf), "0.0.0.0");
 	char pbuf[MG_IPV4_PREFIX_STRLEN];
 	mg_ipv4_prefix p = {{0xffffffff}, 32};

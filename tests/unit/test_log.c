@@ -74,14 +74,14 @@ MGT_TEST(configure_bad_specs)
 	ASSERT_CONTAINS(bad_spec(":debug"), "no source");
 	ASSERT_CONTAINS(bad_spec("test:debug,"), "empty item");
 	ASSERT_STREQ(bad_spec("test:debug,test"),
-		     "item 'test' has no ':', expected SRC:LEVEL as in "
-		     "'*:debug' (levels: error, warn, info, debug)");
+	             "item 'test' has no ':', expected SRC:LEVEL as in "
+	             "'*:debug' (levels: error, warn, info, debug)");
 	ASSERT_STREQ(bad_spec("net.tcp:loud"),
-		     "unknown level 'loud' in 'net.tcp:loud' (levels: error, "
-		     "warn, info, debug)");
+	             "unknown level 'loud' in 'net.tcp:loud' (levels: error, "
+	             "warn, info, debug)");
 	ASSERT_STREQ(bad_spec("tcp:info"),
-		     "unknown log source 'tcp' in 'tcp:info' (sources: *, "
-		     "core, net.tcp, test)");
+	             "unknown log source 'tcp' in 'tcp:info' (sources: *, "
+	             "core, net.tcp, test)");
 	ASSERT_CONTAINS(bad_spec(",test:debug"), "empty");
 	ASSERT_CONTAINS(bad_spec("test:debug,,core:warn"), "empty");
 	ASSERT_CONTAINS(bad_spec("Test:debug"), "unknown log source");
@@ -155,7 +155,8 @@ static long long stamp_us(const char *line)
 	ASSERT_EQ(line[14], ' ');
 	long long s = 0, us = 0;
 	for (int i = 1; i < 6; i++) {
-		ASSERT_TRUE(line[i] == ' ' || (line[i] >= '0' && line[i] <= '9'));
+		ASSERT_TRUE(line[i] == ' ' ||
+		            (line[i] >= '0' && line[i] <= '9'));
 		if (line[i] != ' ')
 			s = s * 10 + (line[i] - '0');
 	}

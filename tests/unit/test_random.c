@@ -112,17 +112,24 @@ MGT_TEST(u64_bits_are_balanced)
 MGT_TEST(uniform_stays_in_bounds)
 {
 	mg_random r = connect();
-	static const uint64_t bounds[] = {1,    2,	      3,	 7,
-					  10,   1000,	      1u << 31, 1ull << 32,
-					  (1ull << 63) + 1, UINT64_MAX - 1,
-					  UINT64_MAX};
+	static const uint64_t bounds[] = {1,
+	                                  2,
+	                                  3,
+	                                  7,
+	                                  10,
+	                                  1000,
+	                                  1u << 31,
+	                                  1ull << 32,
+	                                  (1ull << 63) + 1,
+	                                  UINT64_MAX - 1,
+	                                  UINT64_MAX};
 	for (size_t i = 0; i < sizeof bounds / sizeof bounds[0]; i++) {
 		for (int j = 0; j < 2000; j++) {
 			uint64_t v = mg_random_uniform(&r, bounds[i]);
 			if (v >= bounds[i])
 				mgt_fail(__FILE__, __LINE__, "%llu >= %llu",
-					 (unsigned long long)v,
-					 (unsigned long long)bounds[i]);
+				         (unsigned long long)v,
+				         (unsigned long long)bounds[i]);
 		}
 	}
 	ASSERT_EQ(mg_random_uniform(&r, 1), 0);
