@@ -11,6 +11,26 @@ MG_LOG_SOURCE(tcp, "net.tcp", "a second source with a dotted name");
 
 static char out[64 * 1024];
 
+/*
+ * Linked with --wrap=mg_platform_console_write (tests/module.mk): each
+ * write is checked to be exactly one whole line, then passed on unless a
+ * test holds it back.
+ */
+void __real_mg_platform_console_write(const char *buf, size_t len);
+void __wrap_mg_platform_console_write(const char *buf, size_t len);
+
+static int writes, partial_writes;
+static int hold_back;
+
+void __wrap_mg_platform_console_write(const char *buf, size_t len)
+{
+	writes++;
+	if (len == 0 || buf[len - 1] != '\n' || memchr(buf, '\n', len - 1))
+		partial_writes++;
+	if (!hold_back)
+		__real_mg_platform_console_write(buf, len);
+}
+
 static void ok_spec(const char *spec)
 {
 	char err[256] = "untouched";
@@ -258,4 +278,17 @@ MGT_TEST(list_sources_in_name_order)
 	ASSERT_CONTAINS(listed, "  test     info   this test's own source|");
 	ASSERT_TRUE(strstr(listed, "core") < strstr(listed, "net.tcp"));
 	ASSERT_TRUE(strstr(listed, "net.tcp") < strstr(listed, "test "));
+}
+
+MGT_TEST(one_console_write_per_line)
+{
+	hold_back = 1;
+	static char big[3000];
+	memset(big, 'b', sizeof big - 1);
+	MG_LOG(tst, WARN, "short %d", 1);
+	MG_LOG(tcp, ERROR, "%s", big);
+	MG_LOG(tst, INFO, "%s and %s", "two", "parts");
+	MG_LOG(tst, DEBUG, "filtered out");
+	ASSERT_EQ(writes, 3);
+	ASSERT_EQ(partial_writes, 0);
 }
