@@ -8,7 +8,7 @@
 
 /* The key column never pushes the docs further right than this. */
 #define KEY_COLUMN_MAX 30
-#define LINE_MAX_      1024
+#define HELP_LINE_MAX      1024
 
 typedef void (*out_fn)(const char *line, void *ctx);
 
@@ -25,7 +25,7 @@ static void key_form(const mg_arg *a, char *buf, size_t size)
 static void key_line(out_fn out, void *ctx, int width, const char *key,
                      const char *doc, const char *extra, const char *owner)
 {
-	char line[LINE_MAX_];
+	char line[HELP_LINE_MAX];
 	snprintf(line, sizeof line, "  %-*s  %s%s%s [boot key, %s]", width, key,
 	         doc ? doc : "", doc && *doc && *extra ? " " : "", extra,
 	         owner);
@@ -58,7 +58,7 @@ void mg_args_help(const char *name, const mg_arg *args, size_t n,
                   void (*out)(const char *line, void *ctx), void *ctx)
 {
 	static const char logs_key[] = "--logs=SRC:LEVEL,...";
-	char line[LINE_MAX_], key[256], extra[512];
+	char line[HELP_LINE_MAX], key[256], extra[512];
 	int width = (int)strlen(logs_key);
 	for (size_t i = 0; i < n; i++) {
 		key_form(&args[i], key, sizeof key);
