@@ -1,7 +1,6 @@
 /* Fibers: creation, ending, joining, picking, and their recycled memory. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include <mg/error.h>
 #include <mg/fiber.h>
@@ -129,19 +128,32 @@ mg_fiber *mg_spawn(mg_fiber_fn fn, void *arg, const mg_fiber_opts *opts)
 	mg_fiber *f = fiber_get();
 	if (!f)
 		return NULL;
-	memset(f, 0, sizeof *f);
 	if (stack_get(f, req) != 0) {
 		fiber_put(f);
 		return NULL;
 	}
-#ifdef MG__ASAN
-	f->asan_bottom = f->stack;
-	f->asan_size = f->stack_usable;
-#endif
+	/* Field by field: cheaper than clearing the whole struct first. */
+	f->wait_kind = 0;
+	f->cancellable = false;
+	f->cancel_pending = false;
+	f->detached = opts && opts->detached;
+	f->wake_result = 0;
+	f->w.prev = f->w.next = NULL;
+	f->w.q = NULL;
+	f->w.handle = 0;
+	f->timer.index = 0;
+	f->joiner = f->joining = NULL;
 	f->fn = fn;
 	f->arg = arg;
 	f->name = opts && opts->name ? opts->name : "fiber";
-	f->detached = opts && opts->detached;
+	f->result = 0;
+	f->end_seq = 0;
+	f->all_prev = NULL;
+#ifdef MG__ASAN
+	f->asan_fake_stack = NULL;
+	f->asan_bottom = f->stack;
+	f->asan_size = f->stack_usable;
+#endif
 	f->sp = mg__ctx_init((char *)f->stack + f->stack_usable, f);
 	f->all_next = mg__s.all;
 	if (mg__s.all)

@@ -40,6 +40,8 @@ enum {
 	MG__W_JOIN,
 };
 
+/* mg_spawn() sets each field itself (clearing the struct costs more):
+ * a new field must be set there too. */
 struct mg_fiber {
 	void *sp; /* saved stack pointer while switched out */
 	mg_fiber *run_next;

@@ -70,6 +70,10 @@ uint64_t mg_deadline_in(uint64_t ns)
 
 int mg__sched_reserve(size_t live)
 {
+	/* The heap needs a slot per fiber; the I/O table grows in the same
+	 * steps only to keep its chains short, so the heap's room decides. */
+	if (live <= mg__s.timers.cap && mg__s.io_tab)
+		return 0;
 	int r = mg__timer_heap_reserve(&mg__s.timers, live);
 	if (r == 0)
 		r = mg__io_reserve(live);

@@ -187,21 +187,22 @@ static void fmt_int(sink *o, const spec *sp, uintmax_t v, const char *sign)
 		digits[sizeof digits - ++n] = set[x % base];
 	size_t prec = sp->prec < 0 ? 1 : (size_t)sp->prec;
 	size_t zeros = prec > n ? prec - n : 0;
-	char prefix[3] = {sign[0], 0, 0};
+	char prefix[4] = {sign[0], 0, 0, 0}; /* %+p: sign, then 0x */
+	size_t plen = strlen(prefix);
 	if ((sp->flags & F_ALT) && sp->conv == 'o' && !zeros)
 		zeros = 1; /* # makes the first digit of octal a 0 */
 	if ((sp->flags & F_ALT) && base == 16 && v) {
-		prefix[0] = '0';
-		prefix[1] = sp->conv;
+		prefix[plen++] = '0';
+		prefix[plen++] = sp->conv;
 	}
-	size_t body = strlen(prefix) + zeros + n;
+	size_t body = plen + zeros + n;
 	if ((sp->flags & (F_ZERO | F_MINUS)) == F_ZERO && sp->prec < 0 &&
 	    sp->width > body) {
 		zeros += sp->width - body;
 		body = sp->width;
 	}
 	pad_before(o, sp, body);
-	emit(o, prefix, strlen(prefix));
+	emit(o, prefix, plen);
 	emit_fill(o, '0', zeros);
 	emit(o, digits + sizeof digits - n, n);
 	pad_after(o, sp, body);

@@ -11,12 +11,19 @@
  * Determinism: given the same sequence of clock readings and device
  * readiness, fibers run in the same order. Runnable fibers run in FIFO
  * order of becoming runnable; timers with equal deadlines fire in the
- * order they were armed.
+ * order they were armed. Fibers that keep yielding do not starve the
+ * others: every 64 switches the scheduler also fires due timers and polls
+ * the devices that fibers wait for.
  *
  * Cancellation is cooperative: mg_fiber_cancel() makes the target's current
  * or next blocking call (mg_sleep*, mg_cond_wait*, mg_io_wait, mg_join*,
- * mg_yield excluded) return MG_ECANCELED; the fiber is expected to clean up
- * and return.
+ * mg_pick; mg_yield excluded) return MG_ECANCELED; the fiber is expected to
+ * clean up and return. A request is used up by the call it fails, so the
+ * clean-up can itself wait (join its own fibers, say).
+ *
+ * Blocking calls (and mg_yield) MUST be made from a fiber: outside one
+ * they abort. A deadline already past makes a timed wait return
+ * MG_ETIMEDOUT (mg_sleep_until: 0) at once, without yielding.
  */
 
 #include <stddef.h>
@@ -29,7 +36,9 @@ typedef struct mg_fiber mg_fiber;
 /* A fiber's body. Its return value is what mg_join() returns. */
 typedef int (*mg_fiber_fn)(void *arg);
 
-/* Default usable stack size of a fiber, in bytes. */
+/* Default usable stack size of a fiber, in bytes. (core/boot.c gives the
+ * application's fiber "main" 256 KiB.) A fiber that overflows its stack
+ * stops the unikernel with a report naming it. */
 #define MG_FIBER_STACK_DEFAULT (64 * 1024)
 
 typedef struct mg_fiber_opts {
@@ -45,24 +54,33 @@ typedef struct mg_fiber_opts {
  */
 mg_fiber *mg_spawn(mg_fiber_fn fn, void *arg, const mg_fiber_opts *opts);
 
-/* Wait for (f) to end; returns its value (and frees it). MG_ECANCELED if
- * the caller is cancelled while waiting (f stays joinable). */
+/*
+ * Wait for (f) to end; returns its value (and frees it). MG_ECANCELED if
+ * the caller is cancelled while waiting (f stays joinable), MG_EDEADLK if
+ * (f) is the caller, MG_EINVAL if (f) is NULL. Aborts if (f) is detached
+ * or another fiber is joining it.
+ */
 int mg_join(mg_fiber *f);
 
 /* As mg_join(), MG_ETIMEDOUT at monotonic (deadline_ns). */
 int mg_join_until(mg_fiber *f, uint64_t deadline_ns);
 
 /*
- * Wait for the first of (n) fibers to end. The others are cancelled and
- * joined before returning. Stores the winner's value in (*value) when
- * non-NULL and returns its index. If (deadline_ns) passes first, all are
- * cancelled and joined and MG_ETIMEDOUT returned. Every fiber passed in is
- * consumed.
+ * Wait for the first of (n) fibers to end (of several that had already
+ * ended, the one that ended first). The others are cancelled and joined
+ * before returning. Stores the winner's value in (*value) when non-NULL
+ * and returns its index. If (deadline_ns) passes first, all are cancelled
+ * and joined and MG_ETIMEDOUT returned; likewise MG_ECANCELED if the caller
+ * is cancelled while waiting. Every fiber passed in is consumed, so the
+ * call waits for the cancelled ones to return. MG_EINVAL if (n) is 0 or a
+ * fiber is NULL, MG_EDEADLK if one is the caller (nothing consumed then).
  */
 int mg_pick(mg_fiber *const fibers[], size_t n, uint64_t deadline_ns,
 	    int *value);
 
-/* Request cancellation of (f) (see above). Idempotent. */
+/* Request cancellation of (f) (see above). Idempotent: requests made
+ * before the fiber has seen the first one count once. No effect on a
+ * fiber that has ended; NULL is ignored. */
 void mg_fiber_cancel(mg_fiber *f);
 
 /* The running fiber; NULL outside any fiber. */
@@ -119,16 +137,21 @@ void mg_cond_broadcast(mg_cond *c);
 
 /*
  * Wait until the platform reports (h) ready or (deadline_ns) passes.
- * 0 when ready, MG_ETIMEDOUT, or MG_ECANCELED.
+ * 0 when ready, MG_ETIMEDOUT, or MG_ECANCELED. Every fiber waiting on (h)
+ * wakes, in the order they began to wait. A readiness report that no fiber
+ * waits for is dropped: the owner of a handle checks its device before
+ * waiting (on unix host descriptors are edge-triggered: mg/platform_unix.h).
  */
 int mg_io_wait(mg_handle h, uint64_t deadline_ns);
 
 /*
- * Run the scheduler until fiber (main) ends, then return its value. Used by
- * core/boot.c and by unit tests; an application never calls it. Fibers still
- * alive when (main) ends are left as they are (the unikernel exits).
- * Aborts with a report if every fiber waits with no timer and no device
- * (a deadlock that no event can end).
+ * Run the scheduler until fiber (main) ends, then return its value; (main)
+ * is consumed as by mg_join(). Used by core/boot.c and by unit tests; an
+ * application never calls it, and calling it from a fiber aborts. Fibers
+ * still alive when (main) ends are left as they are (the unikernel exits;
+ * a test may call mg__run again). Aborts with a report naming every
+ * waiting fiber if every fiber waits with no timer and no device (a
+ * deadlock that no event can end).
  */
 int mg__run(mg_fiber *main);
 

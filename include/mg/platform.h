@@ -90,7 +90,8 @@ void mg_platform_entropy(void *buf, size_t len);
  * and their count in (*n_ready). Readiness is level-triggered: a handle that
  * is still ready and was not reported (more than (max) were ready) is
  * reported by the next call. A handle is ready for a net device when a frame
- * can be read; on unix for a host descriptor as registered (platform_unix.h).
+ * can be read; on unix for a host descriptor as registered, except that
+ * host descriptors are edge-triggered (mg/platform_unix.h says why).
  *
  * The call MAY return early with no handle ready (a spurious wakeup);
  * the scheduler MUST tolerate it.

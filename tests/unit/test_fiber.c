@@ -178,6 +178,38 @@ MGT_TEST(pick_returns_the_first_to_end_and_cancels_the_others)
 	ASSERT_EQ(run_main(pick_main, NULL), 0);
 }
 
+static int picker(void *arg)
+{
+	(void)arg;
+	mg_fiber *f[2] = {mg_spawn(recorder, (void *)3, NULL),
+			  mg_spawn(recorder, (void *)4, NULL)};
+	int r = mg_pick(f, 2, MG_FOREVER, NULL);
+	/* The request was used up: this wait proceeds. */
+	return r * 10 + mg_sleep_ns(1);
+}
+
+static int pick_cancel_main(void *arg)
+{
+	(void)arg;
+	mg_fiber *p = mg_spawn(picker, NULL, NULL);
+	mg_yield();
+	mg_fiber_cancel(p);
+	ASSERT_EQ(mg_join(p), MG_ECANCELED * 10);
+	ASSERT_EQ(results[3], MG_ECANCELED);
+	ASSERT_EQ(results[4], MG_ECANCELED);
+	mg_fiber *none[1] = {NULL};
+	ASSERT_EQ(mg_pick(none, 1, MG_FOREVER, NULL), MG_EINVAL);
+	ASSERT_EQ(mg_pick(none, 0, MG_FOREVER, NULL), MG_EINVAL);
+	mg_fiber *me[1] = {mg_self()};
+	ASSERT_EQ(mg_pick(me, 1, MG_FOREVER, NULL), MG_EDEADLK);
+	return 0;
+}
+
+MGT_TEST(a_cancelled_pick_cancels_and_joins_every_fiber)
+{
+	ASSERT_EQ(run_main(pick_cancel_main, NULL), 0);
+}
+
 static int forever_sleeper(void *arg)
 {
 	(void)arg;
