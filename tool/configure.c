@@ -58,22 +58,35 @@ static int compile_config(const char *bin)
 		return EXIT_FAIL;
 	}
 	const char *cc = getenv("HOSTCC");
-	char *argv[] = {
-		(char *)(cc && *cc ? cc : "cc"),
-		"-std=gnu11",
-		"-g",
-		"-Wall",
-		/* A wiring mistake is a type error, not a warning. */
-		"-Werror=incompatible-pointer-types",
-		"-Werror=implicit-function-declaration",
-		"-Werror=int-conversion",
-		inc,
-		"config.c",
-		lib,
-		"-o",
-		(char *)bin,
-		NULL,
-	};
+	cc = cc && *cc ? cc : "cc";
+	/* gcc reports an error in an API macro at the macro's definition in
+	 * mg/config.h; this flag makes it report the config.c line. clang
+	 * reports that line anyway, and refuses the flag. */
+	char *probe[] = {(char *)cc,	"-ftrack-macro-expansion=0",
+			 "-fsyntax-only", "-x",
+			 "c",		"/dev/null",
+			 NULL};
+	capture ignored = {0};
+	bool track = spawn(probe, &ignored, 0) == 0;
+	capture_free(&ignored);
+	char *argv[16];
+	int n = 0;
+	argv[n++] = (char *)cc;
+	argv[n++] = "-std=gnu11";
+	argv[n++] = "-g";
+	argv[n++] = "-Wall";
+	/* A wiring mistake is a type error, not a warning. */
+	argv[n++] = "-Werror=incompatible-pointer-types";
+	argv[n++] = "-Werror=implicit-function-declaration";
+	argv[n++] = "-Werror=int-conversion";
+	if (track)
+		argv[n++] = "-ftrack-macro-expansion=0";
+	argv[n++] = inc;
+	argv[n++] = "config.c";
+	argv[n++] = lib;
+	argv[n++] = "-o";
+	argv[n++] = (char *)bin;
+	argv[n] = NULL;
 	capture cap = {0};
 	int rc = spawn(argv, &cap, 2);
 	if (rc != 0 && rc != -1)

@@ -6,7 +6,11 @@
 
 MG_LIBDIR := $(MG_PREFIX)/lib/morgana/$(MG_VARIANT)
 
-MG_TARGET_CFLAGS := -std=gnu11 -g -O2 -fno-omit-frame-pointer -Wall -Wextra
+# What C11 compilers now refuse anyway are errors here too, so that a slip in
+# a device's code template is reported at its config.c line.
+MG_TARGET_CFLAGS := -std=gnu11 -g -O2 -fno-omit-frame-pointer -Wall -Wextra \
+	-Werror=implicit-function-declaration -Werror=incompatible-pointer-types \
+	-Werror=int-conversion
 ifeq ($(MG_SANITIZE),1)
 # The unix-san runtime is built with the same flags: mixing would hide bugs.
 MG_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
