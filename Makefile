@@ -40,6 +40,8 @@ include config/module.mk
 include tool/module.mk
 include tests/module.mk
 -include libc/module.mk
+-include tender/module.mk
+-include platform/hvt/module.mk
 -include bench/module.mk
 
 HEADERS := $(wildcard include/mg/*.h)

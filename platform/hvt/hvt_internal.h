@@ -1,0 +1,55 @@
+/* Internal interfaces of the hvt guest platform. */
+#ifndef MG_PLATFORM_HVT_INTERNAL_H
+#define MG_PLATFORM_HVT_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <mg/hvt_abi.h>
+#include <mg/platform.h>
+
+/* The tender's boot information (read-only page). */
+extern const struct mg_hvt_boot_info *mg__hvt_boot;
+
+/*
+ * Call the tender. (arg) is the call's argument block: on the boot stack,
+ * a fiber stack or static data, all below 4 GiB and 8-byte aligned. The
+ * "memory" clobber makes the compiler write the block before the exit
+ * and read the tender's answers after it.
+ */
+static inline void mg__hvt_call(unsigned call, void *arg)
+{
+	__asm__ volatile("outl %0, %w1"
+			 :
+			 : "a"((uint32_t)(uintptr_t)arg),
+			   "d"((uint16_t)(MG_HVT_PORT_BASE + call))
+			 : "memory");
+}
+
+static inline uint64_t mg__hvt_rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return (uint64_t)hi << 32 | lo;
+}
+
+/* CPUID.1:ECX.RDRAND, read once at boot. */
+extern int mg__hvt_has_rdrand;
+
+/* One RDRAND value, or 0 (with (*ok) false) if the CPU gives none. */
+uint64_t mg__hvt_rdrand(int *ok);
+
+/* clock.c */
+void mg__hvt_clock_init(void);
+
+/* traps.c */
+void mg__hvt_traps_init(void);
+
+/* args.c: split (line) in place into (argv) (NULL-terminated); argc. */
+int mg__hvt_split_args(char *line, char **argv, int max);
+
+/* stack.c: the 4 KiB page-table entry of (va), splitting a 2 MiB page
+ * when (split); NULL if not mapped or a split needs memory it lacks. */
+uint64_t *mg__hvt_pte(uint64_t va, int split);
+
+#endif

@@ -1,0 +1,97 @@
+/* Fiber stacks from the heap, each above a not-present guard page. */
+#include <stdlib.h>
+
+#include <mg/error.h>
+
+#include "hvt_internal.h"
+
+#define PAGE 4096ull
+#define ADDR MG_HVT_PTE_ADDR
+/* Accessed and dirty set in advance, as the tender does. */
+#define AD ((1ull << 5) | (1ull << 6))
+
+static inline void invlpg(uint64_t va)
+{
+	__asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+}
+
+static inline uint64_t *table(uint64_t entry)
+{
+	return (uint64_t *)(uintptr_t)(entry & ADDR);
+}
+
+/*
+ * Split the 2 MiB page of (*pde) into 512 4 KiB pages with the same
+ * permissions. The new table comes from the heap: its own pages keep
+ * their mapping, only the granularity changes.
+ */
+static int split(uint64_t *pde)
+{
+	uint64_t *pt = aligned_alloc(PAGE, PAGE);
+	if (!pt)
+		return -1;
+	uint64_t base = *pde & ADDR & ~((2ull << 20) - 1);
+	uint64_t flags = (*pde & ~ADDR & ~MG_HVT_PTE_PS) | AD;
+	for (uint64_t i = 0; i < 512; i++)
+		pt[i] = (base + i * PAGE) | flags;
+	*pde = (uint64_t)(uintptr_t)pt | MG_HVT_PTE_P | MG_HVT_PTE_W | AD;
+	/* The whole 2 MiB translation changed: flush the TLB. */
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
+	return 0;
+}
+
+uint64_t *mg__hvt_pte(uint64_t va, int may_split)
+{
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	uint64_t e = table(cr3)[(va >> 39) & 511];
+	if (!(e & MG_HVT_PTE_P))
+		return NULL;
+	e = table(e)[(va >> 30) & 511];
+	if (!(e & MG_HVT_PTE_P) || (e & MG_HVT_PTE_PS))
+		return NULL;
+	uint64_t *pde = &table(e)[(va >> 21) & 511];
+	if (!(*pde & MG_HVT_PTE_P))
+		return NULL;
+	if (*pde & MG_HVT_PTE_PS) {
+		if (!may_split || split(pde) < 0)
+			return NULL;
+	}
+	return &table(*pde)[(va >> 12) & 511];
+}
+
+int mg_platform_stack_alloc(size_t size, void **base, size_t *usable)
+{
+	size_t n = (size + PAGE - 1) & ~(PAGE - 1);
+	if (n == 0 || n < size || n > SIZE_MAX - PAGE)
+		return MG_ENOMEM;
+	uint8_t *p = aligned_alloc(PAGE, n + PAGE);
+	if (!p)
+		return MG_ENOMEM;
+	uint64_t *pte = mg__hvt_pte((uint64_t)(uintptr_t)p, 1);
+	if (!pte) {
+		free(p);
+		return MG_ENOMEM;
+	}
+	*pte = ((uint64_t)(uintptr_t)p & ADDR) | MG_HVT_PTE_GUARD;
+	invlpg((uint64_t)(uintptr_t)p);
+	*base = p + PAGE;
+	*usable = n;
+	return 0;
+}
+
+void mg_platform_stack_free(void *base, size_t usable)
+{
+	uint8_t *p = (uint8_t *)base - PAGE;
+	uint64_t *pte = mg__hvt_pte((uint64_t)(uintptr_t)p, 0);
+	(void)usable;
+	if (!pte || (*pte & MG_HVT_PTE_P) || !(*pte & MG_HVT_PTE_GUARD))
+		mg_platform_abort("hvt: mg_platform_stack_free of a pointer "
+				  "that is no stack");
+	/* The heap is read-write and never executable. */
+	*pte = ((uint64_t)(uintptr_t)p & ADDR) | MG_HVT_PTE_P | MG_HVT_PTE_W |
+	       MG_HVT_PTE_NX | AD;
+	invlpg((uint64_t)(uintptr_t)p);
+	free(p);
+}

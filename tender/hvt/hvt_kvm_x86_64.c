@@ -1,0 +1,241 @@
+/* KVM on x86-64: create the VM and its vCPU in long mode, run it. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "hvt.h"
+
+#define X86_CR0_PE (1ull << 0)
+#define X86_CR0_MP (1ull << 1)
+#define X86_CR0_ET (1ull << 4)
+#define X86_CR0_NE (1ull << 5)
+#define X86_CR0_WP (1ull << 16)
+#define X86_CR0_PG (1ull << 31)
+#define X86_CR4_PAE (1ull << 5)
+#define X86_EFER_LME (1ull << 8)
+#define X86_EFER_LMA (1ull << 10)
+#define X86_EFER_NXE (1ull << 11)
+#define MSR_IA32_TSC 0x10
+
+static _Noreturn void host_fail(const char *what)
+{
+	mg__hvt_die(MG_HVT_EXIT_HOST, "KVM: %s: %s", what, strerror(errno));
+}
+
+void mg__hvt_kvm_open(mg__hvt *h)
+{
+	h->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (h->kvm_fd < 0)
+		mg__hvt_die(MG_HVT_EXIT_HOST,
+			    "cannot open /dev/kvm: %s (is KVM available and "
+			    "may this user use it?)",
+			    strerror(errno));
+	if (ioctl(h->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		mg__hvt_die(MG_HVT_EXIT_HOST, "KVM: unsupported API version");
+	h->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, 0);
+	if (h->vm_fd < 0)
+		host_fail("KVM_CREATE_VM");
+
+	h->mem = mmap(NULL, h->mem_size, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (h->mem == MAP_FAILED)
+		mg__hvt_die(MG_HVT_EXIT_HOST,
+			    "cannot map %llu MiB of guest memory: %s",
+			    (unsigned long long)(h->mem_size >> 20),
+			    strerror(errno));
+	struct kvm_userspace_memory_region region = {
+		.slot = 0,
+		.guest_phys_addr = 0,
+		.memory_size = h->mem_size,
+		.userspace_addr = (uint64_t)(uintptr_t)h->mem,
+	};
+	if (ioctl(h->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
+		host_fail("KVM_SET_USER_MEMORY_REGION");
+
+	h->vcpu_fd = ioctl(h->vm_fd, KVM_CREATE_VCPU, 0);
+	if (h->vcpu_fd < 0)
+		host_fail("KVM_CREATE_VCPU");
+	int run_size = ioctl(h->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if (run_size < (int)sizeof(struct kvm_run))
+		host_fail("KVM_GET_VCPU_MMAP_SIZE");
+	h->run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE,
+		      MAP_SHARED, h->vcpu_fd, 0);
+	if (h->run == MAP_FAILED)
+		host_fail("mmap of the vCPU");
+}
+
+/* The host's CPUID, so that the guest sees RDRAND and friends. */
+static void setup_cpuid(mg__hvt *h)
+{
+	enum { MAX_ENTRIES = 100 };
+	struct kvm_cpuid2 *c = calloc(1, sizeof *c + MAX_ENTRIES *
+						     sizeof(c->entries[0]));
+	if (!c)
+		mg__hvt_die(MG_HVT_EXIT_HOST, "out of memory");
+	c->nent = MAX_ENTRIES;
+	if (ioctl(h->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0)
+		host_fail("KVM_GET_SUPPORTED_CPUID");
+	if (ioctl(h->vcpu_fd, KVM_SET_CPUID2, c) < 0)
+		host_fail("KVM_SET_CPUID2");
+	free(c);
+}
+
+static struct kvm_segment segment(uint16_t sel, uint8_t type, bool code)
+{
+	return (struct kvm_segment){
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = type,
+		.present = 1,
+		.s = 1,
+		.l = code,
+		.db = !code,
+		.g = 1,
+	};
+}
+
+void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
+{
+	setup_cpuid(h);
+
+	struct kvm_sregs s;
+	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &s) < 0)
+		host_fail("KVM_GET_SREGS");
+	s.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
+		X86_CR0_WP | X86_CR0_PG;
+	s.cr3 = cr3;
+	s.cr4 = X86_CR4_PAE;
+	s.efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
+	s.cs = segment(MG_HVT_SEL_CODE, 0xb, true);
+	s.ds = s.es = s.fs = s.gs = s.ss = segment(MG_HVT_SEL_DATA, 0x3, false);
+	s.gdt.base = MG_HVT_GDT_BASE;
+	s.gdt.limit = MG_HVT_SEL_TSS + 16 - 1;
+	s.idt.base = 0;
+	s.idt.limit = 0; /* the guest installs its own */
+	s.tr = (struct kvm_segment){
+		.base = MG_HVT_TSS_BASE,
+		.limit = sizeof(struct mg_hvt_tss) - 1,
+		.selector = MG_HVT_SEL_TSS,
+		.type = 0xb, /* busy 64-bit TSS */
+		.present = 1,
+	};
+	s.ldt = (struct kvm_segment){ .unusable = 1 };
+	if (ioctl(h->vcpu_fd, KVM_SET_SREGS, &s) < 0)
+		host_fail("KVM_SET_SREGS");
+
+	struct kvm_regs r = {
+		.rip = entry,
+		.rflags = 0x2, /* interrupts off: the guest never takes any */
+		.rsp = MG_HVT_STACK_TOP,
+		.rdi = MG_HVT_BOOT_INFO_BASE,
+	};
+	if (ioctl(h->vcpu_fd, KVM_SET_REGS, &r) < 0)
+		host_fail("KVM_SET_REGS");
+
+	int khz = ioctl(h->vcpu_fd, KVM_GET_TSC_KHZ, 0);
+	if (khz <= 0)
+		mg__hvt_die(MG_HVT_EXIT_HOST,
+			    "KVM: cannot read the TSC frequency (KVM_GET_TSC_"
+			    "KHZ): %s",
+			    strerror(errno));
+	h->tsc_hz = (uint64_t)khz * 1000;
+}
+
+void mg__hvt_kvm_boot_clock(mg__hvt *h)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} m = { .hdr.nmsrs = 1, .e.index = MSR_IA32_TSC };
+	struct timespec t;
+
+	/* Read both together so that wall = wall_ns + TSC delta in the guest. */
+	clock_gettime(CLOCK_REALTIME, &t);
+	if (ioctl(h->vcpu_fd, KVM_GET_MSRS, &m) == 1)
+		h->boot->tsc_at_boot = m.e.data;
+	h->boot->wall_ns = (uint64_t)t.tv_sec * 1000000000ull +
+			   (uint64_t)t.tv_nsec;
+	h->boot->tsc_hz = h->tsc_hz;
+}
+
+static _Noreturn void guest_fault(mg__hvt *h, const char *what)
+{
+	mg__hvt_msg("guest fault: %s", what);
+	mg__hvt_kvm_dump(h);
+	_exit(MG_HVT_EXIT_FAULT);
+}
+
+void mg__hvt_kvm_run(mg__hvt *h)
+{
+	struct kvm_run *run = h->run;
+
+	for (;;) {
+		if (ioctl(h->vcpu_fd, KVM_RUN, 0) < 0) {
+			if (errno == EINTR || errno == EAGAIN)
+				continue;
+			if (errno == EFAULT)
+				guest_fault(h, "host/guest translation fault");
+			host_fail("KVM_RUN");
+		}
+		switch (run->exit_reason) {
+		case KVM_EXIT_IO: {
+			if (run->io.direction != KVM_EXIT_IO_OUT ||
+			    run->io.size != 4 || run->io.count != 1)
+				mg__hvt_die(MG_HVT_EXIT_ABI,
+					    "guest made a bad I/O port access "
+					    "(port 0x%x, %s, size %u)",
+					    run->io.port,
+					    run->io.direction == KVM_EXIT_IO_OUT
+						    ? "out"
+						    : "in",
+					    run->io.size);
+			uint32_t arg;
+			memcpy(&arg, (uint8_t *)run + run->io.data_offset,
+			       sizeof arg);
+			mg__hvt_hypercall(h, run->io.port, arg);
+			break;
+		}
+		case KVM_EXIT_SHUTDOWN:
+			guest_fault(h, "triple fault (an exception while "
+				       "handling an exception, or no IDT)");
+		case KVM_EXIT_HLT:
+			guest_fault(h, "the guest halted with interrupts off");
+		case KVM_EXIT_MMIO:
+			mg__hvt_msg("guest fault: access to guest-physical "
+				    "0x%llx, outside guest memory",
+				    (unsigned long long)run->mmio.phys_addr);
+			mg__hvt_kvm_dump(h);
+			_exit(MG_HVT_EXIT_FAULT);
+		case KVM_EXIT_INTERNAL_ERROR:
+			mg__hvt_msg("guest fault: KVM internal error, suberror "
+				    "%u%s",
+				    run->internal.suberror,
+				    run->internal.suberror ==
+						    KVM_INTERNAL_ERROR_EMULATION
+					    ? " (emulation failure: an "
+					      "instruction KVM cannot run, "
+					      "e.g. SSE; see the code at rip)"
+					    : "");
+			mg__hvt_kvm_dump(h);
+			_exit(MG_HVT_EXIT_FAULT);
+		case KVM_EXIT_FAIL_ENTRY:
+			mg__hvt_die(MG_HVT_EXIT_HOST,
+				    "KVM: entry failure, hardware reason "
+				    "0x%llx",
+				    (unsigned long long)run->fail_entry
+					    .hardware_entry_failure_reason);
+		default:
+			mg__hvt_msg("KVM: unexpected exit reason %u",
+				    run->exit_reason);
+			mg__hvt_kvm_dump(h);
+			_exit(MG_HVT_EXIT_HOST);
+		}
+	}
+}
