@@ -22,7 +22,8 @@ MG_ALL_LDFLAGS := $(MG_SAN)
 # A library is Morgana's archive of that name when there is one, else -lNAME.
 MG_TARGET_LIBS := mgcore mgplatform
 mg_lib = $(if $(wildcard $(MG_LIBDIR)/lib$(1).a),$(MG_LIBDIR)/lib$(1).a,-l$(1))
-MG_LIBFILES := $(foreach l,$(MG_LIBS) $(MG_TARGET_LIBS),$(call mg_lib,$(l)))
+mg_uniq = $(if $1,$(firstword $1) $(call mg_uniq,$(filter-out $(firstword $1),$1)))
+MG_LIBFILES := $(foreach l,$(call mg_uniq,$(MG_LIBS) $(MG_TARGET_LIBS)),$(call mg_lib,$(l)))
 
 ifeq ($(V),1)
 mg_say :=
