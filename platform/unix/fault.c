@@ -16,6 +16,9 @@ __attribute__((weak)) const char *mg__fiber_current_name(void);
 /* The handler cannot run on the stack that overflowed. */
 #define ALT_STACK_SIZE (64 * 1024)
 
+/* What was installed before us: a sanitizer's report handler, usually. */
+static struct sigaction previous_segv, previous_bus;
+
 /* A tiny formatter: snprintf is not async-signal-safe. */
 struct line {
 	char buf[256];
@@ -76,7 +79,13 @@ static void on_fault(int sig, siginfo_t *si, void *ucv)
 		add(&l, "\n");
 	}
 	mg__unix_write_all(1, l.buf, l.n);
-	mg__unix_die();
+	struct sigaction *prev = sig == SIGBUS ? &previous_bus : &previous_segv;
+	if (!(prev->sa_flags & SA_SIGINFO) &&
+	    (prev->sa_handler == SIG_DFL || prev->sa_handler == SIG_IGN))
+		mg__unix_die();
+	/* Returning runs the access again, into the previous handler: under
+	 * ASan that adds its report and backtrace to our line. */
+	sigaction(sig, prev, NULL);
 }
 
 void mg__unix_fault_install(void)
@@ -97,6 +106,6 @@ void mg__unix_fault_install(void)
 	/* A fault inside the handler ends the process the default way. */
 	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGSEGV, &sa, NULL);
-	sigaction(SIGBUS, &sa, NULL);
+	sigaction(SIGSEGV, &sa, &previous_segv);
+	sigaction(SIGBUS, &sa, &previous_bus);
 }
