@@ -1,15 +1,17 @@
 # bench/: host benchmarks linked with the unix runtime (plain variant).
 # Not part of `make all`: `make bench` builds and runs every one of them.
+# A benchmark that needs more at link time sets BENCH_LDLIBS_<name> (and
+# adds its extra prerequisites to $(O)/bench/<name>).
 BENCHES += bench/fiber_switch.c
 
 BENCH_LIBS := $(O)/lib/morgana/unix/libmgcore.a \
 	$(O)/lib/morgana/unix/libmgplatform.a
-BENCH_BINS := $(patsubst bench/%.c,$(O)/bench/%,$(BENCHES))
+BENCH_BINS = $(patsubst bench/%.c,$(O)/bench/%,$(BENCHES))
 
 $(O)/bench/%: bench/%.c $(BENCH_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_unix) $< -Wl,--start-group $(BENCH_LIBS) \
-		-Wl,--end-group -o $@
+		-Wl,--end-group $(BENCH_LDLIBS_$*) -o $@
 
 bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "=== $$b"; $$b || exit 1; done

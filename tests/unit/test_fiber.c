@@ -1,4 +1,4 @@
-/* Fibers: ordering, join, pick, cancellation, conditions, scale, crashes. */
+/* Fibers: ordering, join, pick, cancellation, scale, crashes. */
 #include <signal.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -257,51 +257,6 @@ MGT_TEST(cancel_makes_the_current_or_next_blocking_call_fail)
 	ASSERT_EQ(run_main(cancel_main, NULL), 0);
 }
 
-static mg_cond cond = MG_COND_INIT;
-
-static int cond_waiter(void *arg)
-{
-	int r = mg_cond_wait(&cond);
-	note(arg);
-	return r;
-}
-
-static int cond_main(void *arg)
-{
-	(void)arg;
-	mg_fiber *f[4];
-	const char *names[4] = {"1", "2", "3", "4"};
-	for (int i = 0; i < 4; i++)
-		f[i] = mg_spawn(cond_waiter, (void *)names[i], NULL);
-	mg_yield(); /* all four wait now, in spawn order */
-	mg_cond_signal(&cond);
-	mg_yield();
-	note("|");
-	mg_cond_signal(&cond);
-	mg_cond_signal(&cond);
-	mg_yield();
-	note("|");
-	mg_cond_broadcast(&cond);
-	mg_cond_broadcast(&cond); /* nobody left: no effect */
-	for (int i = 0; i < 4; i++)
-		ASSERT_EQ(mg_join(f[i]), 0);
-	mg_cond_signal(&cond); /* no waiter: a no-op */
-
-	uint64_t t0 = mg_now_ns();
-	ASSERT_EQ(mg_cond_wait_until(&cond, mg_deadline_in(5 * MG_NS_PER_MS)),
-	          MG_ETIMEDOUT);
-	ASSERT_CMP(mg_now_ns() - t0, >=, 5 * MG_NS_PER_MS);
-	ASSERT_EQ(mg_cond_wait_until(&cond, 0), MG_ETIMEDOUT);
-	ASSERT_TRUE(cond.q.head == NULL);
-	return 0;
-}
-
-MGT_TEST(cond_wakes_waiters_in_fifo_order)
-{
-	ASSERT_EQ(run_main(cond_main, NULL), 0);
-	ASSERT_STREQ(trace, "1|23|4");
-}
-
 static long counter;
 
 static int count_and_yield(void *arg)
@@ -402,6 +357,8 @@ static int stuck_joiner(void *arg)
 {
 	return mg_join(arg);
 }
+
+static mg_cond cond = MG_COND_INIT;
 
 static int deadlock_main(void *arg)
 {
