@@ -149,8 +149,8 @@ int mg_io_wait(mg_handle h, uint64_t deadline_ns);
  * is consumed as by mg_join(). Used by core/boot.c and by unit tests; an
  * application never calls it, and calling it from a fiber aborts. Fibers
  * still alive when (main) ends are left as they are (the unikernel exits;
- * a test may call mg__run again). Aborts with a report naming every
- * waiting fiber if every fiber waits with no timer and no device (a
+ * a test may call mg__run again). Aborts with a report naming the
+ * waiting fibers if every fiber waits with no timer and no device (a
  * deadlock that no event can end).
  */
 int mg__run(mg_fiber *main);

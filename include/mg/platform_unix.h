@@ -21,6 +21,12 @@
  */
 void mg_unix_init(int argc, char **argv);
 
+/*
+ * Fiber stacks are host mappings with a guard page below each: two of the
+ * kernel's vm.max_map_count (65530 by default) per stack, which bounds
+ * live fibers to about 32000 unless the limit is raised.
+ */
+
 /* Interest in a host descriptor, for mg_unix_fd_register(). */
 #define MG_UNIX_READ  1u /* readable, or the peer closed */
 #define MG_UNIX_WRITE 2u /* writable */
