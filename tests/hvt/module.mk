@@ -1,6 +1,7 @@
 # tests/hvt: test images for the hvt target, run by tests/e2e/hvt_*.sh.
 #   hvt_test.hvt  the platform alone (its own mg__boot), argv[1] picks a test
-#   hello.hvt     a unikernel on core/, as the tool will generate one
+#   hello.hvt     a unikernel on core/, as the tool will generate one,
+#                 built with share/mk/hvt.mk
 
 HVT_LDFLAGS = -nostdlib -static -no-pie -Wl,-T,platform/hvt/hvt.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
@@ -13,15 +14,15 @@ $(HVT_TEST_DIR)/hvt_test.hvt: $(O)/obj/hvt/tests/hvt/hvt_test.o \
 	$(CC) $(HVT_LDFLAGS) $< -Wl,--start-group $(HVT_LIB)/libmgplatform.a \
 		$(HVT_LIB)/libmgc.a -Wl,--end-group $(HVT_LIBGCC) -o $@
 
-$(HVT_TEST_DIR)/hello.hvt: $(O)/obj/hvt/tests/hvt/hello.o \
+# Through the recipe the tool uses, share/mk/hvt.mk, as installed in $(O).
+$(HVT_TEST_DIR)/hello.hvt: tests/hvt/hello.c tests/hvt/hello.mk \
+		$(O)/share/morgana/mk/hvt.mk $(HVT_LIB)/hvt.ld \
 		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgcore.a \
-		$(HVT_LIB)/libmgc.a platform/hvt/hvt.ld
-	@mkdir -p $(dir $@)
-	$(CC) $(HVT_LDFLAGS) $< -Wl,--start-group $(HVT_LIB)/libmgplatform.a \
-		$(HVT_LIB)/libmgcore.a $(HVT_LIB)/libmgc.a -Wl,--end-group \
-		$(HVT_LIBGCC) -o $@
+		$(HVT_LIB)/libmgc.a $(LIBC_STAGED_HEADERS) $(STAGED_HEADERS)
+	$(MAKE) -s -f tests/hvt/hello.mk MG_PREFIX=$(abspath $(O)) \
+		MG_BUILD=$(O)/obj/hvt-hello MG_IMAGE=$@
 
-HVT_TEST_IMAGES := $(HVT_TEST_DIR)/hvt_test.hvt
+HVT_TEST_IMAGES := $(HVT_TEST_DIR)/hvt_test.hvt $(HVT_TEST_DIR)/hello.hvt
 hvt-tests: $(O)/bin/morgana-hvt $(HVT_TEST_IMAGES)
 tests: hvt-tests
 .PHONY: hvt-tests
