@@ -32,7 +32,7 @@ typedef struct mg__ckey {
 	mg__ckey_type type;
 	const char *name, *def, *choices, *doc;
 	const char *value; /* effective value, text form */
-	bool given;	   /* on the command line */
+	bool given;        /* on the command line */
 	long long ivalue;
 	bool bvalue;
 	mg__loc at;
@@ -52,14 +52,14 @@ struct mg_device {
 	mg_config *c;
 	const mg_device_desc *desc;
 	const char *name; /* unique in the graph, a C identifier */
-	size_t id;	  /* creation order */
-	mg__vec deps;	  /* mg_device * */
-	mg__vec keys;	  /* mg_boot_key *, connect order */
-	mg__loc at;	  /* where it was created */
+	size_t id;        /* creation order */
+	mg__vec deps;     /* mg_device * */
+	mg__vec keys;     /* mg_boot_key *, connect order */
+	mg__loc at;       /* where it was created */
 	mg__loc code_at;  /* where its connect code was written */
 	const mg_device_desc *chosen_from; /* mg_device_choose() table */
-	bool used;	  /* reachable from the application */
-	int mark;	  /* graph walks */
+	bool used;                         /* reachable from the application */
+	int mark;                          /* graph walks */
 };
 
 struct mg_app {
@@ -67,36 +67,36 @@ struct mg_app {
 	const char *name, *start_fn;
 	mg__loc at;
 	mg__vec sources; /* const char * */
-	mg__vec libs;	 /* const char * */
-	mg__vec cflags;	 /* const char * */
-	mg__vec args;	 /* mg_device *, start parameter order */
-	mg__vec params;	 /* const char *, the start parameters' names */
+	mg__vec libs;    /* const char * */
+	mg__vec cflags;  /* const char * */
+	mg__vec args;    /* mg_device *, start parameter order */
+	mg__vec params;  /* const char *, the start parameters' names */
 };
 
 /* What a configure run is given (by config/main.c or a test). */
 typedef struct mg__cfg_opts {
-	const char *target;	 /* "unix" */
-	const char *build_dir;	 /* "_build/unix", relative to config.c */
-	const char *prefix;	 /* installed Morgana, for the Makefile */
+	const char *target;      /* "unix" */
+	const char *build_dir;   /* "_build/unix", relative to config.c */
+	const char *prefix;      /* installed Morgana, for the Makefile */
 	const char *config_file; /* "config.c", for messages */
-	bool sanitize;		 /* link the unix-san runtime */
-	bool check_files;	 /* sources must exist (not in unit tests) */
-	int nflags;		 /* configure flags: "--name=value" ... */
+	bool sanitize;           /* link the unix-san runtime */
+	bool check_files;        /* sources must exist (not in unit tests) */
+	int nflags;              /* configure flags: "--name=value" ... */
 	char **flags;
 } mg__cfg_opts;
 
 struct mg_config {
 	mg__cfg_opts o;
-	void *arena;	   /* every allocation, freed by mg__cfg_free */
-	bool *flag_used;   /* per o.flags entry */
-	mg__vec ckeys;	   /* mg__ckey * */
-	mg__vec bkeys;	   /* mg_boot_key *, declaration order */
-	mg__vec devices;   /* mg_device *, creation order */
-	mg__vec order;	   /* used devices, connect order (after check) */
+	void *arena;     /* every allocation, freed by mg__cfg_free */
+	bool *flag_used; /* per o.flags entry */
+	mg__vec ckeys;   /* mg__ckey * */
+	mg__vec bkeys;   /* mg_boot_key *, declaration order */
+	mg__vec devices; /* mg_device *, creation order */
+	mg__vec order;   /* used devices, connect order (after check) */
 	mg_app *app;
 	int napps;
-	mg__vec errors;	   /* char *, "file:line: error: ..." */
-	mg__vec warnings;  /* char * */
+	mg__vec errors;   /* char *, "file:line: error: ..." */
+	mg__vec warnings; /* char * */
 };
 
 /* --- memory and strings (util.c) --- */
@@ -104,7 +104,7 @@ void *mg__alloc(mg_config *c, size_t n); /* zeroed; exits when out */
 void mg__arena_free(void *arena);
 char *mg__strdup(mg_config *c, const char *s);
 __attribute__((format(printf, 2, 3))) char *mg__fmt(mg_config *c,
-						    const char *fmt, ...);
+                                                    const char *fmt, ...);
 void mg__push(mg_config *c, mg__vec *v, void *p);
 bool mg__is_ident(const char *s);   /* a C identifier */
 bool mg__is_keyword(const char *s); /* a C keyword */
@@ -134,8 +134,7 @@ typedef struct mg__buf {
 } mg__buf;
 void mg__buf_put(mg__buf *b, const char *s);
 __attribute__((format(printf, 2, 3))) void mg__buf_printf(mg__buf *b,
-							  const char *fmt,
-							  ...);
+                                                          const char *fmt, ...);
 /* (s) as the body of a C string literal (no quotes). */
 void mg__buf_cstr(mg__buf *b, const char *s);
 /* #line back to the buffer's own position in (file). */

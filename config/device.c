@@ -7,12 +7,12 @@
 
 /* Stands in for a device that could not be made, so config.c goes on. */
 static const mg_device_desc invalid_desc = {
-	.name = "invalid",
-	.module = "invalid",
-	.impl = "invalid",
-	.ctype = "void",
-	.header = "mg/error.h",
-	.connect = "mg__invalid",
+    .name = "invalid",
+    .module = "invalid",
+    .impl = "invalid",
+    .ctype = "void",
+    .header = "mg/error.h",
+    .connect = "mg__invalid",
 };
 
 /* The configuration of the running mg_configure, for the calls that are
@@ -25,49 +25,49 @@ static bool supports(const mg_device_desc *d, const char *target)
 }
 
 static bool desc_ok(mg_config *c, const mg_device_desc *d, const char *file,
-		    int line)
+                    int line)
 {
 	const char *n = d->name ? d->name : "(null)";
 	if (!mg__is_name(d->name, "_") || mg__is_keyword(d->name)) {
 		mg__err(c, file, line,
-			"device name '%s': use lower case letters, digits and "
-			"'_', starting with a letter",
-			n);
+		        "device name '%s': use lower case letters, digits and "
+		        "'_', starting with a letter",
+		        n);
 		return false;
 	}
 	if (!mg__is_name(d->module, "_")) {
 		mg__err(c, file, line, "device %s: bad module type '%s'", n,
-			d->module ? d->module : "(null)");
+		        d->module ? d->module : "(null)");
 		return false;
 	}
 	if (!d->impl || !*d->impl || !d->ctype || !*d->ctype || !d->header ||
 	    !*d->header) {
 		mg__err(c, file, line,
-			"device %s: its description needs .impl, .ctype and "
-			".header",
-			n);
+		        "device %s: its description needs .impl, .ctype and "
+		        ".header",
+		        n);
 		return false;
 	}
 	if (!d->connect == !d->code) {
 		mg__err(c, file, line,
-			"device %s: give exactly one of .connect (a function) "
-			"and .code (a template)",
-			n);
+		        "device %s: give exactly one of .connect (a function) "
+		        "and .code (a template)",
+		        n);
 		return false;
 	}
 	if (d->connect && !mg__is_ident(d->connect)) {
 		mg__err(c, file, line,
-			"device %s: connect function '%s' is not a C "
-			"identifier",
-			n, d->connect);
+		        "device %s: connect function '%s' is not a C "
+		        "identifier",
+		        n, d->connect);
 		return false;
 	}
 	for (size_t i = 0; i < mg__nwords(d->deps); i++) {
 		char *w = mg__word(c, d->deps, i);
 		if (!mg__is_name(w, "_")) {
 			mg__err(c, file, line,
-				"device %s: .deps: '%s' is not a module type",
-				n, w);
+			        "device %s: .deps: '%s' is not a module type",
+			        n, w);
 			return false;
 		}
 	}
@@ -75,7 +75,7 @@ static bool desc_ok(mg_config *c, const mg_device_desc *d, const char *file,
 }
 
 static mg_device *create(mg_config *c, const mg_device_desc *desc,
-			 bool check_target, const char *file, int line)
+                         bool check_target, const char *file, int line)
 {
 	mg_device *d = mg__alloc(c, sizeof(*d));
 	d->c = c;
@@ -88,8 +88,8 @@ static mg_device *create(mg_config *c, const mg_device_desc *desc,
 		desc = &invalid_desc;
 	}
 	d->desc = desc;
-	d->code_at = desc->at_file ? (mg__loc){desc->at_file, desc->at_line}
-				   : d->at;
+	d->code_at =
+	    desc->at_file ? (mg__loc){desc->at_file, desc->at_line} : d->at;
 
 	/* Names are unique: a second console is console2. */
 	const char *name = desc->name;
@@ -97,7 +97,7 @@ static mg_device *create(mg_config *c, const mg_device_desc *desc,
 		bool taken = false;
 		for (size_t i = 0; i < c->devices.n && !taken; i++)
 			taken = strcmp(((mg_device *)c->devices.v[i])->name,
-				       name) == 0;
+			               name) == 0;
 		if (!taken)
 			break;
 		name = mg__fmt(c, "%s%d", desc->name, n);
@@ -108,14 +108,14 @@ static mg_device *create(mg_config *c, const mg_device_desc *desc,
 	if (check_target && desc != &invalid_desc &&
 	    !supports(desc, c->o.target))
 		mg__err(c, file, line,
-			"device %s (%s/%s) does not support target '%s'; it "
-			"supports: %s",
-			d->name, desc->module, desc->impl, c->o.target,
-			desc->targets);
+		        "device %s (%s/%s) does not support target '%s'; it "
+		        "supports: %s",
+		        d->name, desc->module, desc->impl, c->o.target,
+		        desc->targets);
 	for (const mg_key_desc *k = desc->keys; k && k->name; k++) {
-		mg_boot_key *b = mg__boot_key(c, k->type, k->name, k->def,
-					      k->min, k->max, k->doc,
-					      d->code_at.file, d->code_at.line);
+		mg_boot_key *b =
+		    mg__boot_key(c, k->type, k->name, k->def, k->min, k->max,
+		                 k->doc, d->code_at.file, d->code_at.line);
 		b->owner = d;
 		mg__push(c, &d->keys, b);
 	}
@@ -123,7 +123,7 @@ static mg_device *create(mg_config *c, const mg_device_desc *desc,
 }
 
 mg_device *mg__device_new(mg_config *c, const mg_device_desc *desc,
-			  const char *file, int line)
+                          const char *file, int line)
 {
 	return create(c, desc, true, file, line);
 }
@@ -155,23 +155,23 @@ void mg__device_dep(mg_device *d, mg_device *dep, const char *file, int line)
 	char *want = mg__word(c, desc->deps, i);
 	if (dep == d) {
 		mg__err(c, file, line, "device %s cannot depend on itself",
-			d->name);
+		        d->name);
 		return;
 	}
 	if (!want) {
 		mg__err(c, file, line,
-			"device %s takes %zu dependenc%s (%s), this would be "
-			"one more",
-			d->name, mg__nwords(desc->deps),
-			mg__nwords(desc->deps) == 1 ? "y" : "ies",
-			desc->deps ? desc->deps : "none");
+		        "device %s takes %zu dependenc%s (%s), this would be "
+		        "one more",
+		        d->name, mg__nwords(desc->deps),
+		        mg__nwords(desc->deps) == 1 ? "y" : "ies",
+		        desc->deps ? desc->deps : "none");
 		return;
 	}
 	if (strcmp(want, dep->desc->module) != 0) {
 		mg__err(c, file, line,
-			"dependency %zu of device %s must be a %s device; %s "
-			"is a %s",
-			i + 1, d->name, want, dep->name, dep->desc->module);
+		        "dependency %zu of device %s must be a %s device; %s "
+		        "is a %s",
+		        i + 1, d->name, want, dep->name, dep->desc->module);
 		return;
 	}
 	mg__push(c, &d->deps, dep);
@@ -186,7 +186,7 @@ void mg__device_key(mg_device *d, mg_boot_key *k, const char *file, int line)
 	}
 	if (k->owner) {
 		mg__err(c, file, line, "boot key --%s already belongs to %s",
-			k->name, k->owner->name);
+		        k->name, k->owner->name);
 		return;
 	}
 	k->owner = d;
@@ -194,7 +194,7 @@ void mg__device_key(mg_device *d, mg_boot_key *k, const char *file, int line)
 }
 
 mg_device *mg__device_choose(mg_config *c, const mg_device_desc *impls,
-			     const char *impl, const char *file, int line)
+                             const char *impl, const char *file, int line)
 {
 	if (!impls || !impls[0].name) {
 		mg__err(c, file, line, "mg_device_choose: no implementations");
@@ -215,20 +215,21 @@ mg_device *mg__device_choose(mg_config *c, const mg_device_desc *impls,
 		mg__buf b = {0};
 		for (const mg_device_desc *d = impls; d->name; d++)
 			mg__buf_printf(&b, "%s%s (targets: %s)",
-				       d == impls ? "" : ", ", d->impl,
-				       d->targets ? d->targets : "all");
+			               d == impls ? "" : ", ", d->impl,
+			               d->targets ? d->targets : "all");
 		char *list = mg__buf_take(&b);
 		if (impl && !named)
-			mg__err(c, file, line,
-				"no %s implementation named '%s'; there are: %s",
-				impls[0].module, impl, list ? list : "");
+			mg__err(
+			    c, file, line,
+			    "no %s implementation named '%s'; there are: %s",
+			    impls[0].module, impl, list ? list : "");
 		else
 			mg__err(c, file, line,
-				"no %s implementation%s%s%s supports target "
-				"'%s'; there are: %s",
-				impls[0].module, impl ? " named '" : "",
-				impl ? impl : "", impl ? "'" : "", c->o.target,
-				list ? list : "");
+			        "no %s implementation%s%s%s supports target "
+			        "'%s'; there are: %s",
+			        impls[0].module, impl ? " named '" : "",
+			        impl ? impl : "", impl ? "'" : "", c->o.target,
+			        list ? list : "");
 		free(list);
 		return create(c, &impls[0], false, file, line);
 	}
@@ -249,15 +250,14 @@ mg_device *mg__device_expect(mg_device *d, const char *module)
 {
 	if (!d) {
 		if (mg__current)
-			mg__err(mg__current, NULL, 0,
-				"mg_%s_of: a NULL device", module);
+			mg__err(mg__current, NULL, 0, "mg_%s_of: a NULL device",
+			        module);
 		return NULL;
 	}
-	if (strcmp(d->desc->module, module) != 0 &&
-	    d->desc != &invalid_desc)
+	if (strcmp(d->desc->module, module) != 0 && d->desc != &invalid_desc)
 		mg__err(d->c, d->at.file, d->at.line,
-			"device %s (made here) is a %s device, used where a "
-			"%s is expected (mg_%s_of)",
-			d->name, d->desc->module, module, module);
+		        "device %s (made here) is a %s device, used where a "
+		        "%s is expected (mg_%s_of)",
+		        d->name, d->desc->module, module, module);
 	return d;
 }

@@ -16,7 +16,7 @@ mg_config *mg__cfg_new(const mg__cfg_opts *o)
 	c->o.build_dir = mg__strdup(c, o->build_dir ? o->build_dir : "_build");
 	c->o.prefix = mg__strdup(c, o->prefix ? o->prefix : "/usr/local");
 	c->o.config_file =
-		mg__strdup(c, o->config_file ? o->config_file : "config.c");
+	    mg__strdup(c, o->config_file ? o->config_file : "config.c");
 	c->o.flags = mg__alloc(c, sizeof(char *) * ((size_t)o->nflags + 1));
 	for (int i = 0; i < o->nflags; i++)
 		c->o.flags[i] = mg__strdup(c, o->flags[i]);
@@ -41,13 +41,13 @@ const char *mg_target(mg_config *c)
 }
 
 mg_app *mg__main(mg_config *c, const char *name, const char *start_fn,
-		 const char *file, int line)
+                 const char *file, int line)
 {
 	if (c->app) {
 		mg__err(c, file, line,
-			"mg_main called a second time (first at %s:%d): a "
-			"unikernel has one application",
-			c->app->at.file, c->app->at.line);
+		        "mg_main called a second time (first at %s:%d): a "
+		        "unikernel has one application",
+		        c->app->at.file, c->app->at.line);
 		return c->app;
 	}
 	mg_app *a = mg__alloc(c, sizeof(*a));
@@ -57,21 +57,22 @@ mg_app *mg__main(mg_config *c, const char *name, const char *start_fn,
 	a->at = (mg__loc){file, line};
 	c->app = a;
 	if (!mg__is_name(name, "-_"))
-		mg__err(c, file, line,
-			"application name '%s': use lower case letters, digits, "
-			"'-' and '_', starting with a letter (it names the "
-			"image, dist/NAME.%s)",
-			name ? name : "(null)", c->o.target);
+		mg__err(
+		    c, file, line,
+		    "application name '%s': use lower case letters, digits, "
+		    "'-' and '_', starting with a letter (it names the "
+		    "image, dist/NAME.%s)",
+		    name ? name : "(null)", c->o.target);
 	if (!mg__is_ident(start_fn) || mg__is_keyword(start_fn))
 		mg__err(c, file, line,
-			"start function '%s' is not a C identifier",
-			start_fn ? start_fn : "(null)");
+		        "start function '%s' is not a C identifier",
+		        start_fn ? start_fn : "(null)");
 	else if (strcmp(start_fn, "main") == 0 ||
-		 strncmp(start_fn, "mg_", 3) == 0)
+	         strncmp(start_fn, "mg_", 3) == 0)
 		mg__err(c, file, line,
-			"start function '%s' would clash with Morgana's own "
-			"symbols: call it something like %s_start",
-			start_fn, a->name);
+		        "start function '%s' would clash with Morgana's own "
+		        "symbols: call it something like %s_start",
+		        start_fn, a->name);
 	return a;
 }
 
@@ -84,23 +85,24 @@ static void push_unique(mg_config *c, mg__vec *v, const char *s)
 }
 
 static bool source_ok(mg_config *c, const char *path, const char *what,
-		      const char *file, int line)
+                      const char *file, int line)
 {
 	size_t n = path ? strlen(path) : 0;
-	if (n < 3 || (strcmp(path + n - 2, ".c") != 0 &&
-		      strcmp(path + n - 2, ".S") != 0) ||
+	if (n < 3 ||
+	    (strcmp(path + n - 2, ".c") != 0 &&
+	     strcmp(path + n - 2, ".S") != 0) ||
 	    strpbrk(path, " \t\n$#:")) {
 		mg__err(c, file, line,
-			"%s '%s': sources are .c (or .S) files, without spaces "
-			"in their paths",
-			what, path ? path : "(null)");
+		        "%s '%s': sources are .c (or .S) files, without spaces "
+		        "in their paths",
+		        what, path ? path : "(null)");
 		return false;
 	}
 	if (c->o.check_files && access(path, R_OK) != 0) {
 		mg__err(c, file, line,
-			"%s '%s' not found (paths are relative to the folder "
-			"of %s)",
-			what, path, c->o.config_file);
+		        "%s '%s' not found (paths are relative to the folder "
+		        "of %s)",
+		        what, path, c->o.config_file);
 		return false;
 	}
 	return true;
@@ -115,8 +117,9 @@ void mg__app_source(mg_app *a, const char *path, const char *file, int line)
 void mg_app_lib(mg_app *a, const char *lib)
 {
 	if (!lib || !*lib || strpbrk(lib, " \t\n$#'\"")) {
-		mg__err(a->c, a->at.file, 0, "mg_app_lib: bad library name '%s'",
-			lib ? lib : "(null)");
+		mg__err(a->c, a->at.file, 0,
+		        "mg_app_lib: bad library name '%s'",
+		        lib ? lib : "(null)");
 		return;
 	}
 	push_unique(a->c, &a->libs, lib);
@@ -126,9 +129,9 @@ void mg_app_cflags(mg_app *a, const char *flags)
 {
 	if (!flags || strpbrk(flags, "\n$#'")) {
 		mg__err(a->c, a->at.file, 0,
-			"mg_app_cflags: flags may not hold newlines, '$', '#' "
-			"or \"'\": '%s'",
-			flags ? flags : "(null)");
+		        "mg_app_cflags: flags may not hold newlines, '$', '#' "
+		        "or \"'\": '%s'",
+		        flags ? flags : "(null)");
 		return;
 	}
 	mg__push(a->c, &a->cflags, mg__strdup(a->c, flags));
@@ -139,13 +142,13 @@ void mg__app_device(mg_app *a, mg_device *d, const char *module)
 	if (!a) {
 		if (mg__current)
 			mg__err(mg__current, NULL, 0,
-				"mg_app_%s: a NULL application (from mg_main)",
-				module);
+			        "mg_app_%s: a NULL application (from mg_main)",
+			        module);
 		return;
 	}
 	if (!d) {
 		mg__err(a->c, a->at.file, a->at.line,
-			"mg_app_%s: a NULL device", module);
+		        "mg_app_%s: a NULL device", module);
 		return;
 	}
 	mg__push(a->c, &a->args, d);
@@ -183,7 +186,7 @@ static void check_devices(mg_config *c)
 		if (!walk(c, d, &path)) {
 			char *p = mg__buf_take(&path);
 			mg__err(c, d->at.file, d->at.line,
-				"dependency cycle: %s", p ? p : "?");
+			        "dependency cycle: %s", p ? p : "?");
 			free(p);
 			return;
 		}
@@ -192,24 +195,24 @@ static void check_devices(mg_config *c)
 		mg_device *d = c->devices.v[i];
 		if (!d->used) {
 			mg__warn(c, d->at.file, d->at.line,
-				 "device %s (%s/%s) is not given to the "
-				 "application: left out of the image",
-				 d->name, d->desc->module, d->desc->impl);
+			         "device %s (%s/%s) is not given to the "
+			         "application: left out of the image",
+			         d->name, d->desc->module, d->desc->impl);
 			continue;
 		}
 		size_t want = mg__nwords(d->desc->deps);
 		if (d->deps.n < want)
 			mg__err(c, d->at.file, d->at.line,
-				"device %s needs %zu dependenc%s (%s) but has "
-				"%zu: add them with mg_device_dep()",
-				d->name, want, want == 1 ? "y" : "ies",
-				d->desc->deps, d->deps.n);
+			        "device %s needs %zu dependenc%s (%s) but has "
+			        "%zu: add them with mg_device_dep()",
+			        d->name, want, want == 1 ? "y" : "ies",
+			        d->desc->deps, d->deps.n);
 		if (d->desc->code)
 			mg__expand_code(c, d, NULL);
 		for (size_t j = 0; j < mg__nwords(d->desc->sources); j++)
 			source_ok(c, mg__word(c, d->desc->sources, j),
-				  mg__fmt(c, "device %s: source", d->name),
-				  d->code_at.file, d->code_at.line);
+			          mg__fmt(c, "device %s: source", d->name),
+			          d->code_at.file, d->code_at.line);
 	}
 }
 
@@ -266,9 +269,9 @@ static void check_app_keys(mg_config *c)
 		mg_boot_key *k = c->bkeys.v[i];
 		if (!k->owner && mg__is_keyword(mg__c_name(c, k->name)))
 			mg__err(c, k->at.file, k->at.line,
-				"boot key --%s: '%s' is a C keyword, so it "
-				"cannot be a field of struct mg_keys",
-				k->name, mg__c_name(c, k->name));
+			        "boot key --%s: '%s' is a C keyword, so it "
+			        "cannot be a field of struct mg_keys",
+			        k->name, mg__c_name(c, k->name));
 	}
 }
 
@@ -276,17 +279,18 @@ int mg__cfg_check(mg_config *c)
 {
 	mg__check_flags(c);
 	if (!c->app) {
-		mg__err(c, c->o.config_file, 0,
-			"mg_configure() never calls mg_main(): add\n"
-			"\tmg_app *app = mg_main(c, \"NAME\", \"NAME_start\");\n"
-			"\tmg_app_source(app, \"NAME.c\");");
+		mg__err(
+		    c, c->o.config_file, 0,
+		    "mg_configure() never calls mg_main(): add\n"
+		    "\tmg_app *app = mg_main(c, \"NAME\", \"NAME_start\");\n"
+		    "\tmg_app_source(app, \"NAME.c\");");
 		return (int)c->errors.n;
 	}
 	if (!c->app->sources.n)
 		mg__err(c, c->app->at.file, c->app->at.line,
-			"the application has no sources: add "
-			"mg_app_source(app, \"%s.c\")",
-			c->app->name);
+		        "the application has no sources: add "
+		        "mg_app_source(app, \"%s.c\")",
+		        c->app->name);
 	check_devices(c);
 	check_app_keys(c);
 	if (!c->errors.n) {

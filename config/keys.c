@@ -8,7 +8,7 @@
 
 /* Names the tool or the image itself uses. */
 static const char *const reserved_ckeys[] = {"target", "sanitize", "help",
-					     "version", NULL};
+                                             "version", NULL};
 static const char *const reserved_bkeys[] = {"help", "logs", NULL};
 
 static bool in_list(const char *const *l, const char *s)
@@ -71,18 +71,19 @@ static const char *given_value(mg_config *c, mg__ckey *k)
 				result = "true";
 			} else {
 				mg__err(c, NULL, 0,
-					"configure key --%s needs a value: "
-					"--%s=VALUE",
-					k->name, k->name);
+				        "configure key --%s needs a value: "
+				        "--%s=VALUE",
+				        k->name, k->name);
 			}
-		} else if (k->type == MG__CKEY_BOOL && strncmp(n, "no-", 3) == 0 &&
-			   strcmp(n + 3, k->name) == 0) {
+		} else if (k->type == MG__CKEY_BOOL &&
+		           strncmp(n, "no-", 3) == 0 &&
+		           strcmp(n + 3, k->name) == 0) {
 			c->flag_used[i] = true;
 			if (v)
 				mg__err(c, NULL, 0,
-					"--no-%s takes no value (write "
-					"--%s=%s instead)",
-					k->name, k->name, v);
+				        "--no-%s takes no value (write "
+				        "--%s=%s instead)",
+				        k->name, k->name, v);
 			result = "false";
 		}
 	}
@@ -115,37 +116,38 @@ static bool parse_bool(const char *s, bool *out)
 
 /* Check a new key's name against every other key, in both stages. */
 static bool name_ok(mg_config *c, const char *stage, const char *name,
-		    const char *const *reserved, const char *file, int line)
+                    const char *const *reserved, const char *file, int line)
 {
 	if (!mg__is_name(name, "-") || strncmp(name, "no-", 3) == 0) {
 		mg__err(c, file, line,
-			"%s key name '%s': use lower case letters, digits and "
-			"'-', starting with a letter (and not with 'no-')",
-			stage, name ? name : "(null)");
+		        "%s key name '%s': use lower case letters, digits and "
+		        "'-', starting with a letter (and not with 'no-')",
+		        stage, name ? name : "(null)");
 		return false;
 	}
 	if (in_list(reserved, name)) {
 		mg__err(c, file, line, "%s key name '%s' is reserved", stage,
-			name);
+		        name);
 		return false;
 	}
 	return true;
 }
 
 static mg__ckey *ckey_declare(mg_config *c, mg__ckey_type type,
-			      const char *name, const char *def,
-			      const char *choices, const char *doc,
-			      const char *file, int line)
+                              const char *name, const char *def,
+                              const char *choices, const char *doc,
+                              const char *file, int line)
 {
 	if (!name_ok(c, "configure", name, reserved_ckeys, file, line))
 		return NULL;
 	mg__ckey *k = ckey_find(c, name);
 	if (k) {
 		if (k->type != type) {
-			mg__err(c, file, line,
-				"configure key --%s declared again with another "
-				"type (first at %s:%d)",
-				name, k->at.file, k->at.line);
+			mg__err(
+			    c, file, line,
+			    "configure key --%s declared again with another "
+			    "type (first at %s:%d)",
+			    name, k->at.file, k->at.line);
 			return NULL;
 		}
 		return k;
@@ -153,9 +155,9 @@ static mg__ckey *ckey_declare(mg_config *c, mg__ckey_type type,
 	mg_boot_key *b = bkey_find(c, name);
 	if (b) {
 		mg__err(c, file, line,
-			"configure key --%s has the name of a boot key "
-			"(declared at %s:%d): rename one of them",
-			name, b->at.file, b->at.line);
+		        "configure key --%s has the name of a boot key "
+		        "(declared at %s:%d): rename one of them",
+		        name, b->at.file, b->at.line);
 		return NULL;
 	}
 	k = mg__alloc(c, sizeof(*k));
@@ -174,69 +176,70 @@ static mg__ckey *ckey_declare(mg_config *c, mg__ckey_type type,
 }
 
 const char *mg__key_string(mg_config *c, const char *name, const char *def,
-			   const char *doc, const char *file, int line)
+                           const char *doc, const char *file, int line)
 {
 	mg__ckey *k = ckey_declare(c, MG__CKEY_STRING, name, def ? def : "",
-				   NULL, doc, file, line);
+	                           NULL, doc, file, line);
 	return k ? k->value : (def ? def : "");
 }
 
 long long mg__key_int(mg_config *c, const char *name, long long def,
-		      const char *doc, const char *file, int line)
+                      const char *doc, const char *file, int line)
 {
 	char d[32];
 	snprintf(d, sizeof(d), "%lld", def);
 	mg__ckey *k =
-		ckey_declare(c, MG__CKEY_INT, name, d, NULL, doc, file, line);
+	    ckey_declare(c, MG__CKEY_INT, name, d, NULL, doc, file, line);
 	if (!k)
 		return def;
 	if (!parse_ll(k->value, &k->ivalue)) {
 		mg__err(c, NULL, 0,
-			"--%s=%s: not an integer (--%s takes an integer; "
-			"default %lld)",
-			name, k->value, name, def);
+		        "--%s=%s: not an integer (--%s takes an integer; "
+		        "default %lld)",
+		        name, k->value, name, def);
 		k->ivalue = def;
 	}
 	return k->ivalue;
 }
 
 bool mg__key_bool(mg_config *c, const char *name, bool def, const char *doc,
-		  const char *file, int line)
+                  const char *file, int line)
 {
-	mg__ckey *k = ckey_declare(c, MG__CKEY_BOOL, name,
-				   def ? "true" : "false", NULL, doc, file,
-				   line);
+	mg__ckey *k =
+	    ckey_declare(c, MG__CKEY_BOOL, name, def ? "true" : "false", NULL,
+	                 doc, file, line);
 	if (!k)
 		return def;
 	if (!parse_bool(k->value, &k->bvalue)) {
 		mg__err(c, NULL, 0,
-			"--%s=%s: not a boolean (use --%s, --no-%s, or "
-			"--%s=true|false)",
-			name, k->value, name, name, name);
+		        "--%s=%s: not a boolean (use --%s, --no-%s, or "
+		        "--%s=true|false)",
+		        name, k->value, name, name, name);
 		k->bvalue = def;
 	}
 	return k->bvalue;
 }
 
 const char *mg__key_choice(mg_config *c, const char *name, const char *def,
-			   const char *choices, const char *doc,
-			   const char *file, int line)
+                           const char *choices, const char *doc,
+                           const char *file, int line)
 {
 	if (!choices || !def || !mg__has_word(choices, def, '|')) {
 		mg__err(c, file, line,
-			"configure key --%s: default '%s' is not one of its "
-			"choices '%s'",
-			name ? name : "(null)", def ? def : "(null)",
-			choices ? choices : "(null)");
+		        "configure key --%s: default '%s' is not one of its "
+		        "choices '%s'",
+		        name ? name : "(null)", def ? def : "(null)",
+		        choices ? choices : "(null)");
 		return def ? def : "";
 	}
 	mg__ckey *k = ckey_declare(c, MG__CKEY_CHOICE, name, def, choices, doc,
-				   file, line);
+	                           file, line);
 	if (!k)
 		return def;
 	if (!mg__has_word(choices, k->value, '|')) {
-		mg__err(c, NULL, 0, "--%s=%s: not a valid choice (choose one of %s)",
-			name, k->value, choices);
+		mg__err(c, NULL, 0,
+		        "--%s=%s: not a valid choice (choose one of %s)", name,
+		        k->value, choices);
 		return def;
 	}
 	return k->value;
@@ -265,7 +268,7 @@ static bool ipv4_ok(const char *s, const char **end)
 }
 
 static bool default_ok(mg_key_type t, const char *def, long long min,
-		       long long max)
+                       long long max)
 {
 	const char *end;
 	long long v;
@@ -324,8 +327,8 @@ const char *mg__bkey_ctype(mg_key_type t)
 }
 
 mg_boot_key *mg__boot_key(mg_config *c, mg_key_type type, const char *name,
-			  const char *def, long long min, long long max,
-			  const char *doc, const char *file, int line)
+                          const char *def, long long min, long long max,
+                          const char *doc, const char *file, int line)
 {
 	mg_boot_key *k = mg__alloc(c, sizeof(*k));
 	k->type = type;
@@ -339,29 +342,29 @@ mg_boot_key *mg__boot_key(mg_config *c, mg_key_type type, const char *name,
 		return k; /* a placeholder, left out of the image */
 	if ((unsigned)type > MG_KEY_IPV4_PREFIX) {
 		mg__err(c, file, line, "boot key --%s: unknown type %d", name,
-			(int)type);
+		        (int)type);
 		return k;
 	}
 	mg_boot_key *other = bkey_find(c, name);
 	if (other) {
 		mg__err(c, file, line,
-			"boot key --%s declared twice (first at %s:%d%s%s)",
-			name, other->at.file, other->at.line,
-			other->owner ? ", by device " : "",
-			other->owner ? other->owner->name : "");
+		        "boot key --%s declared twice (first at %s:%d%s%s)",
+		        name, other->at.file, other->at.line,
+		        other->owner ? ", by device " : "",
+		        other->owner ? other->owner->name : "");
 		return k;
 	}
 	mg__ckey *ck = ckey_find(c, name);
 	if (ck) {
 		mg__err(c, file, line,
-			"boot key --%s has the name of a configure key "
-			"(declared at %s:%d): rename one of them",
-			name, ck->at.file, ck->at.line);
+		        "boot key --%s has the name of a configure key "
+		        "(declared at %s:%d): rename one of them",
+		        name, ck->at.file, ck->at.line);
 		return k;
 	}
 	if (type == MG_KEY_INT && min > max) {
 		mg__err(c, file, line, "boot key --%s: min %lld > max %lld",
-			name, min, max);
+		        name, min, max);
 		return k;
 	}
 	if (!def && type != MG_KEY_STRING && type != MG_KEY_IPV4 &&
@@ -372,13 +375,13 @@ mg_boot_key *mg__boot_key(mg_config *c, mg_key_type type, const char *name,
 	if (def && !default_ok(type, def, min, max)) {
 		if (type == MG_KEY_INT && (min || max))
 			mg__err(c, file, line,
-				"boot key --%s: default '%s' is not an integer "
-				"in [%lld, %lld]",
-				name, def, min, max);
+			        "boot key --%s: default '%s' is not an integer "
+			        "in [%lld, %lld]",
+			        name, def, min, max);
 		else
 			mg__err(c, file, line,
-				"boot key --%s: default '%s' is not a valid %s",
-				name, def, mg__bkey_type_name(type));
+			        "boot key --%s: default '%s' is not a valid %s",
+			        name, def, mg__bkey_type_name(type));
 		return k;
 	}
 	mg__push(c, &c->bkeys, k);
@@ -386,8 +389,8 @@ mg_boot_key *mg__boot_key(mg_config *c, mg_key_type type, const char *name,
 }
 
 mg_boot_key *mg__boot_int(mg_config *c, const char *name, long long def,
-			  long long min, long long max, const char *doc,
-			  const char *file, int line)
+                          long long min, long long max, const char *doc,
+                          const char *file, int line)
 {
 	char d[32];
 	snprintf(d, sizeof(d), "%lld", def);
@@ -403,10 +406,11 @@ void mg__check_flags(mg_config *c)
 		const char *v, *flag = c->o.flags[i];
 		char *n = flag_name(c, flag, &v);
 		if (!n || !*n) {
-			mg__err(c, NULL, 0,
-				"'%s' is not a configure key (keys are given as "
-				"--name=value)",
-				flag);
+			mg__err(
+			    c, NULL, 0,
+			    "'%s' is not a configure key (keys are given as "
+			    "--name=value)",
+			    flag);
 			continue;
 		}
 		const char *bare = strncmp(n, "no-", 3) == 0 ? n + 3 : n;
@@ -415,14 +419,14 @@ void mg__check_flags(mg_config *c)
 			b = bkey_find(c, bare);
 		if (b) {
 			mg__err(c, NULL, 0,
-				"--%s is a boot-time key (of %s, declared at "
-				"%s:%d), not a configure key: give it when the "
-				"image starts, as in 'morgana run -- %s'",
-				b->name,
-				b->owner ? mg__fmt(c, "device %s",
-						   b->owner->name)
-					 : "the application",
-				b->at.file, b->at.line, flag);
+			        "--%s is a boot-time key (of %s, declared at "
+			        "%s:%d), not a configure key: give it when the "
+			        "image starts, as in 'morgana run -- %s'",
+			        b->name,
+			        b->owner
+			            ? mg__fmt(c, "device %s", b->owner->name)
+			            : "the application",
+			        b->at.file, b->at.line, flag);
 			continue;
 		}
 		const char *best = NULL;
@@ -446,22 +450,22 @@ void mg__check_flags(mg_config *c)
 		}
 		if (boot) {
 			mg__err(c, NULL, 0,
-				"unknown configure key --%s (did you mean "
-				"--%s? That is a boot-time key: give it when "
-				"the image starts, as in 'morgana run -- "
-				"--%s=VALUE')",
-				n, boot, boot);
+			        "unknown configure key --%s (did you mean "
+			        "--%s? That is a boot-time key: give it when "
+			        "the image starts, as in 'morgana run -- "
+			        "--%s=VALUE')",
+			        n, boot, boot);
 			free(valid);
 			continue;
 		}
 		mg__err(c, NULL, 0,
-			"unknown configure key --%s%s%s%s; %s%s "
-			"(morgana configure --help describes them)",
-			n, best ? " (did you mean --" : "", best ? best : "",
-			best ? "?)" : "",
-			c->ckeys.n ? "the configure keys of this unikernel are "
-				   : "this unikernel has no configure keys",
-			valid ? valid : "");
+		        "unknown configure key --%s%s%s%s; %s%s "
+		        "(morgana configure --help describes them)",
+		        n, best ? " (did you mean --" : "", best ? best : "",
+		        best ? "?)" : "",
+		        c->ckeys.n ? "the configure keys of this unikernel are "
+		                   : "this unikernel has no configure keys",
+		        valid ? valid : "");
 		free(valid);
 	}
 }

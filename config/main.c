@@ -18,8 +18,7 @@
 static const char *opt(const char *arg, const char *name)
 {
 	size_t n = strlen(name);
-	return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1
-							    : NULL;
+	return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
 }
 
 static int mkdirs(const char *path)
@@ -65,12 +64,12 @@ static int write_file(const char *dir, const char *name, const char *text)
 	f = fopen(tmp, "wb");
 	if (!f || fwrite(text, 1, n, f) != n || fclose(f) != 0) {
 		fprintf(stderr, "morgana: cannot write %s: %s\n", tmp,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	if (rename(tmp, path) != 0) {
 		fprintf(stderr, "morgana: cannot write %s: %s\n", path,
-			strerror(errno));
+		        strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -96,23 +95,22 @@ static int generate(mg_config *c)
 	const char *dir = c->o.build_dir;
 	if (mkdirs(dir) != 0) {
 		fprintf(stderr, "morgana: cannot create %s: %s\n", dir,
-			strerror(errno));
+		        strerror(errno));
 		return 1;
 	}
-	const char *img = mg__fmt(c, "dist/%s.%s\n", c->app->name,
-				  c->o.target);
+	const char *img = mg__fmt(c, "dist/%s.%s\n", c->app->name, c->o.target);
 	char *image = malloc(strlen(img) + 1);
 	if (image)
 		strcpy(image, img);
 	/* configure.args last: its time stamp says the rest is complete. */
 	int rc = put(dir, "mg_app.h", mg__gen_app_h(c)) |
-		 put(dir, "main.c", mg__gen_main(c)) |
-		 put(dir, "Makefile", mg__gen_makefile(c)) |
-		 put(dir, "describe.txt", mg__gen_describe(c)) |
-		 put(dir, "graph.dot", mg__gen_dot(c)) |
-		 put(dir, "keys.txt", mg__gen_key_index(c)) |
-		 put(dir, "app.txt", mg__gen_app_info(c)) |
-		 put(dir, "image", image);
+	         put(dir, "main.c", mg__gen_main(c)) |
+	         put(dir, "Makefile", mg__gen_makefile(c)) |
+	         put(dir, "describe.txt", mg__gen_describe(c)) |
+	         put(dir, "graph.dot", mg__gen_dot(c)) |
+	         put(dir, "keys.txt", mg__gen_key_index(c)) |
+	         put(dir, "app.txt", mg__gen_app_info(c)) |
+	         put(dir, "image", image);
 	if (rc)
 		return 1;
 	char path[4096];
@@ -144,17 +142,18 @@ int main(int argc, char **argv)
 		} else if ((v = opt(a, "--config"))) {
 			o.config_file = v;
 		} else {
-			fprintf(stderr,
-				"%s: unknown option '%s': this program is run "
-				"by 'morgana configure', which passes configure "
-				"keys after '--'\n",
-				argv[0], a);
+			fprintf(
+			    stderr,
+			    "%s: unknown option '%s': this program is run "
+			    "by 'morgana configure', which passes configure "
+			    "keys after '--'\n",
+			    argv[0], a);
 			return 2;
 		}
 	}
 	if (!o.target || !o.build_dir) {
 		fprintf(stderr, "%s: run by 'morgana configure', not by hand\n",
-			argv[0]);
+		        argv[0]);
 		return 2;
 	}
 	o.nflags = argc - i;

@@ -45,9 +45,9 @@ bool mg__expand_code(mg_config *c, mg_device *d, mg__buf *out)
 		const char *end = s[1] == '{' ? strchr(s, '}') : NULL;
 		if (!end) {
 			mg__err(c, file, line,
-				"device %s: code template: a '$' that starts "
-				"no ${...} placeholder (write $$ for a '$')",
-				d->name);
+			        "device %s: code template: a '$' that starts "
+			        "no ${...} placeholder (write $$ for a '$')",
+			        d->name);
 			ok = false;
 			break;
 		}
@@ -56,39 +56,41 @@ bool mg__expand_code(mg_config *c, mg_device *d, mg__buf *out)
 		if (len == 4 && memcmp(p, "self", 4) == 0) {
 			mg__buf_printf(o, "&dev_%s", d->name);
 		} else if (len > 3 && memcmp(p, "dep", 3) == 0 &&
-			   strspn(p + 3, "0123456789") == len - 3) {
+		           strspn(p + 3, "0123456789") == len - 3) {
 			size_t i = (size_t)strtoul(p + 3, NULL, 10);
 			if (i >= d->deps.n) {
 				mg__err(c, file, line,
-					"device %s: code template uses "
-					"${dep%zu} but the device has %zu "
-					"dependenc%s",
-					d->name, i, d->deps.n,
-					d->deps.n == 1 ? "y" : "ies");
+				        "device %s: code template uses "
+				        "${dep%zu} but the device has %zu "
+				        "dependenc%s",
+				        d->name, i, d->deps.n,
+				        d->deps.n == 1 ? "y" : "ies");
 				ok = false;
 			} else {
 				mg__buf_printf(
-					o, "&dev_%s",
-					((mg_device *)d->deps.v[i])->name);
+				    o, "&dev_%s",
+				    ((mg_device *)d->deps.v[i])->name);
 			}
 		} else if (len > 4 && memcmp(p, "key:", 4) == 0) {
 			mg_boot_key *k = own_key(d, p + 4, len - 4);
 			if (!k) {
-				mg__err(c, file, line,
-					"device %s: code template uses %.*s but "
-					"the device has no boot key of that "
-					"name",
-					d->name, (int)(len + 3), s);
+				mg__err(
+				    c, file, line,
+				    "device %s: code template uses %.*s but "
+				    "the device has no boot key of that "
+				    "name",
+				    d->name, (int)(len + 3), s);
 				ok = false;
 			} else {
 				put_key(o, c, k);
 			}
 		} else {
-			mg__err(c, file, line,
-				"device %s: unknown placeholder %.*s in its code "
-				"template (known: ${self}, ${dep0}..., "
-				"${key:NAME}, $$)",
-				d->name, (int)(len + 3), s);
+			mg__err(
+			    c, file, line,
+			    "device %s: unknown placeholder %.*s in its code "
+			    "template (known: ${self}, ${dep0}..., "
+			    "${key:NAME}, $$)",
+			    d->name, (int)(len + 3), s);
 			ok = false;
 		}
 		s = end + 1;
@@ -120,7 +122,7 @@ void mg__connect_stmt(mg_config *c, mg_device *d, mg__buf *out)
 	mg__buf_printf(out, "\trc = %s(&dev_%s", d->desc->connect, d->name);
 	for (size_t i = 0; i < d->deps.n; i++)
 		mg__buf_printf(out, ", &dev_%s",
-			       ((mg_device *)d->deps.v[i])->name);
+		               ((mg_device *)d->deps.v[i])->name);
 	for (size_t i = 0; i < d->keys.n; i++) {
 		mg__buf_put(out, ", ");
 		put_key(out, c, d->keys.v[i]);

@@ -99,14 +99,13 @@ bool mg__is_ident(const char *s)
 bool mg__is_keyword(const char *s)
 {
 	static const char *const kw[] = {
-		"auto",	    "break",	"case",	    "char",	"const",
-		"continue", "default",	"do",	    "double",	"else",
-		"enum",	    "extern",	"float",    "for",	"goto",
-		"if",	    "inline",	"int",	    "long",	"register",
-		"restrict", "return",	"short",    "signed",	"sizeof",
-		"static",   "struct",	"switch",   "typedef",	"union",
-		"unsigned", "void",	"volatile", "while",	"asm",
-		"typeof",   "bool",	"true",	    "false",	NULL,
+	    "auto",     "break",    "case",     "char",   "const",   "continue",
+	    "default",  "do",       "double",   "else",   "enum",    "extern",
+	    "float",    "for",      "goto",     "if",     "inline",  "int",
+	    "long",     "register", "restrict", "return", "short",   "signed",
+	    "sizeof",   "static",   "struct",   "switch", "typedef", "union",
+	    "unsigned", "void",     "volatile", "while",  "asm",     "typeof",
+	    "bool",     "true",     "false",    NULL,
 	};
 	for (size_t i = 0; kw[i]; i++)
 		if (strcmp(s, kw[i]) == 0)
@@ -211,7 +210,7 @@ size_t mg__edit_distance(const char *a, const char *b)
 }
 
 static void diag(mg_config *c, mg__vec *v, const char *kind, const char *file,
-		 int line, const char *fmt, va_list ap)
+                 int line, const char *fmt, va_list ap)
 {
 	char *msg = vfmt(c, fmt, ap);
 	char *full;
@@ -245,7 +244,7 @@ void mg__warn(mg_config *c, const char *file, int line, const char *fmt, ...)
 }
 
 void mg__error_at(mg_config *c, const char *file, int line, const char *fmt,
-		  ...)
+                  ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

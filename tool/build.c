@@ -26,15 +26,15 @@ static char *image_path(const char *target)
 
 /* Options shared by build, run, describe: -t and -h. */
 static int common_opts(const char *cmd, int argc, char **argv, int *i,
-		       const char **target)
+                       const char **target)
 {
 	int t = target_opt(argc, argv, i, target);
 	if (t)
 		return t < 0 ? EXIT_USAGE : 0;
 	if (strcmp(argv[*i], "-h") == 0 || strcmp(argv[*i], "--help") == 0)
 		return help(cmd, 0) - 1; /* -1: stop with status 0 */
-	fail("%s: unexpected argument '%s' (morgana %s --help)", cmd,
-	     argv[*i], cmd);
+	fail("%s: unexpected argument '%s' (morgana %s --help)", cmd, argv[*i],
+	     cmd);
 	return EXIT_USAGE;
 }
 
@@ -47,7 +47,7 @@ static void explain_build_failure(const char *target, const char *out)
 	char *proto = app ? line_value(app, "proto") : NULL;
 	char pat[300];
 	snprintf(pat, sizeof(pat), "undefined reference to `%s'",
-		 start ? start : "?");
+	         start ? start : "?");
 	if (start && out && strstr(out, pat)) {
 		fail("the application's start function %s (named by mg_main "
 		     "at %s) is not defined in its sources; define\n"
@@ -56,9 +56,9 @@ static void explain_build_failure(const char *target, const char *out)
 		     "in a source given to mg_app_source()",
 		     start, at ? at : "config.c", proto ? proto : start);
 	} else if (start && out &&
-		   (snprintf(pat, sizeof(pat), "conflicting types for '%s'",
-			     start),
-		    strstr(out, pat))) {
+	           (snprintf(pat, sizeof(pat), "conflicting types for '%s'",
+	                     start),
+	            strstr(out, pat))) {
 		fail("the start function %s does not have the parameters that "
 		     "config.c gives it (mg_main at %s); it must be\n"
 		     "  %s\n"
@@ -84,10 +84,8 @@ static int build(const char *target, bool verbose)
 	snprintf(mk, sizeof(mk), "%s/Makefile", build_dir(target));
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	snprintf(jobs, sizeof(jobs), "-j%ld", n > 0 ? n : 1);
-	char *argv[] = {"make",	 "--no-print-directory",
-			"-f",	 mk,
-			jobs,	 "-Otarget",
-			verbose ? "V=1" : "V=0", NULL};
+	char *argv[] = {"make",     "--no-print-directory",  "-f", mk, jobs,
+	                "-Otarget", verbose ? "V=1" : "V=0", NULL};
 	capture cap = {0};
 	int rc = spawn(argv, &cap, 1);
 	if (rc != 0 && rc != -1)
@@ -136,8 +134,8 @@ static int check_boot_args(const char *target, int argc, char **argv)
 			continue;
 		memcpy(name, a + 2, n);
 		name[n] = '\0';
-		const char *bare = strncmp(name, "no-", 3) == 0 ? name + 3
-								 : name;
+		const char *bare =
+		    strncmp(name, "no-", 3) == 0 ? name + 3 : name;
 		char line[160];
 		snprintf(line, sizeof(line), "\nboot %s\n", bare);
 		char *k = malloc(strlen(keys) + 2);
@@ -253,7 +251,8 @@ int cmd_describe(int argc, char **argv)
 int cmd_clean(int argc, char **argv)
 {
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
 			return help("clean", 0);
 		fail("clean: unexpected argument '%s'", argv[i]);
 		return EXIT_USAGE;

@@ -18,7 +18,8 @@ static int need_config_c(void)
 		return 0;
 	fail("no config.c in %s: run 'morgana new NAME' to start one%s",
 	     work_dir,
-	     is_dir("_build") ? "" : "\n  (or 'morgana -C DIR ...' to work in DIR)");
+	     is_dir("_build") ? ""
+	                      : "\n  (or 'morgana -C DIR ...' to work in DIR)");
 	return EXIT_FAIL;
 }
 
@@ -39,7 +40,7 @@ static void explain_config_errors(const char *out)
 		return;
 	}
 	if (out && (strstr(out, "incompatible-pointer-types") ||
-		    strstr(out, "incompatible pointer type")))
+	            strstr(out, "incompatible pointer type")))
 		fail("config.c does not compile: a device of one module type "
 		     "is given where another is expected (see the "
 		     "config.c line above)");
@@ -62,10 +63,13 @@ static int compile_config(const char *bin)
 	/* gcc reports an error in an API macro at the macro's definition in
 	 * mg/config.h; this flag makes it report the config.c line. clang
 	 * reports that line anyway, and refuses the flag. */
-	char *probe[] = {(char *)cc,	"-ftrack-macro-expansion=0",
-			 "-fsyntax-only", "-x",
-			 "c",		"/dev/null",
-			 NULL};
+	char *probe[] = {(char *)cc,
+	                 "-ftrack-macro-expansion=0",
+	                 "-fsyntax-only",
+	                 "-x",
+	                 "c",
+	                 "/dev/null",
+	                 NULL};
 	capture ignored = {0};
 	bool track = spawn(probe, &ignored, 0) == 0;
 	capture_free(&ignored);
@@ -97,7 +101,7 @@ static int compile_config(const char *bin)
 
 /* Run the compiled config.c; (list): only print its keys. */
 static int run_config(const char *bin, const char *target, bool list,
-		      bool sanitize, int nflags, char **flags)
+                      bool sanitize, int nflags, char **flags)
 {
 	char t[128], dir[300], pre[4200];
 	snprintf(t, sizeof(t), "--target=%s", target);
@@ -141,7 +145,7 @@ static int run_config(const char *bin, const char *target, bool list,
 }
 
 static int configure(const char *target, bool sanitize, int nflags,
-		     char **flags)
+                     char **flags)
 {
 	int rc;
 	if ((rc = need_config_c()) || (rc = check_target(target)))
@@ -241,9 +245,9 @@ int cmd_configure(int argc, char **argv)
 	if (want_help)
 		rc = configure_help(target);
 	else
-		rc = configure(target ? target
-				      : (last_target() ? last_target() : "unix"),
-			       sanitize, nflags, flags);
+		rc = configure(
+		    target ? target : (last_target() ? last_target() : "unix"),
+		    sanitize, nflags, flags);
 	free(flags);
 	return rc;
 }
@@ -268,8 +272,8 @@ static int reconfigure(const char *target, const char *why)
 		else
 			flags[n++] = l;
 	}
-	printf("morgana: %s: configuring again: morgana configure -t %s%s",
-	       why, target, sanitize ? " --sanitize" : "");
+	printf("morgana: %s: configuring again: morgana configure -t %s%s", why,
+	       target, sanitize ? " --sanitize" : "");
 	for (int i = 0; i < n; i++)
 		printf(" %s", flags[i]);
 	printf("\n");

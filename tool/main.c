@@ -16,87 +16,85 @@ typedef struct command {
 } command;
 
 static const command commands[] = {
-	{"configure", cmd_configure,
-	 "evaluate config.c for a target and generate its build",
-	 "morgana configure [-t TARGET] [--sanitize] [--KEY=VALUE...]",
-	 "Compiles config.c with the configuration library, runs it, checks\n"
-	 "the device graph and writes _build/TARGET/: main.c, mg_app.h, a\n"
-	 "Makefile, and what describe shows. A mistake in config.c is\n"
-	 "reported at its config.c line.\n"
-	 "\n"
-	 "  -t, --target TARGET  the target (default: the last configured,\n"
-	 "                       else unix)\n"
-	 "  --sanitize           (unix) build with AddressSanitizer and\n"
-	 "                       UndefinedBehaviorSanitizer\n"
-	 "  --KEY=VALUE          a configure-time key of config.c; a bool\n"
-	 "                       key is also --KEY or --no-KEY\n"
-	 "\n"
-	 "Configure-time keys change what gets built and are fixed until you\n"
-	 "configure again. Boot-time keys are not given here but to the\n"
-	 "image when it starts: morgana run -- --KEY=VALUE. Run in a\n"
-	 "unikernel's folder, --help lists both kinds of its keys.\n"},
-	{"build", cmd_build, "build the image (configuring again if needed)",
-	 "morgana build [-t TARGET] [-v]",
-	 "Runs make in _build/TARGET (only what changed is rebuilt) and\n"
-	 "links dist/NAME.TARGET. If config.c changed since the last\n"
-	 "configure, configures again first with the same keys.\n"
-	 "\n"
-	 "  -t, --target TARGET  default: the last configured target\n"
-	 "  -v, --verbose        show the commands\n"},
-	{"run", cmd_run, "run the image",
-	 "morgana run [-t TARGET] [-- BOOT-ARGUMENTS...]",
-	 "Starts dist/NAME.TARGET with the boot arguments after '--' (its\n"
-	 "boot-time keys: morgana run -- --help lists them). The exit status\n"
-	 "is the image's.\n"
-	 "\n"
-	 "  -t, --target TARGET  default: the last configured target\n"},
-	{"describe", cmd_describe, "show the devices and keys of the unikernel",
-	 "morgana describe [-t TARGET] [--dot]",
-	 "Shows the application, its devices in connect order (module type,\n"
-	 "implementation, dependencies, where config.c made them) and every\n"
-	 "key with its stage: configure-time keys with their value, boot-time\n"
-	 "keys with their default and owner.\n"
-	 "\n"
-	 "  -t, --target TARGET  default: the last configured target\n"
-	 "  --dot                the device graph for Graphviz instead\n"},
-	{"clean", cmd_clean, "remove _build/ and the images",
-	 "morgana clean",
-	 "Removes _build/ and the images that configure named in dist/\n"
-	 "(dist/ itself if it is then empty).\n"},
-	{"new", cmd_new, "create a starter unikernel", "morgana new NAME",
-	 "Creates the folder NAME with config.c and NAME.c, a unikernel that\n"
-	 "greets (boot-time key --name) and sleeps; it configures, builds and\n"
-	 "runs as it is.\n"},
-	{"help", NULL, "show help", "morgana help [COMMAND]",
-	 "Without a command, lists the commands; with one, explains it (as\n"
-	 "'morgana COMMAND --help' does).\n"},
+    {"configure", cmd_configure,
+     "evaluate config.c for a target and generate its build",
+     "morgana configure [-t TARGET] [--sanitize] [--KEY=VALUE...]",
+     "Compiles config.c with the configuration library, runs it, checks\n"
+     "the device graph and writes _build/TARGET/: main.c, mg_app.h, a\n"
+     "Makefile, and what describe shows. A mistake in config.c is\n"
+     "reported at its config.c line.\n"
+     "\n"
+     "  -t, --target TARGET  the target (default: the last configured,\n"
+     "                       else unix)\n"
+     "  --sanitize           (unix) build with AddressSanitizer and\n"
+     "                       UndefinedBehaviorSanitizer\n"
+     "  --KEY=VALUE          a configure-time key of config.c; a bool\n"
+     "                       key is also --KEY or --no-KEY\n"
+     "\n"
+     "Configure-time keys change what gets built and are fixed until you\n"
+     "configure again. Boot-time keys are not given here but to the\n"
+     "image when it starts: morgana run -- --KEY=VALUE. Run in a\n"
+     "unikernel's folder, --help lists both kinds of its keys.\n"},
+    {"build", cmd_build, "build the image (configuring again if needed)",
+     "morgana build [-t TARGET] [-v]",
+     "Runs make in _build/TARGET (only what changed is rebuilt) and\n"
+     "links dist/NAME.TARGET. If config.c changed since the last\n"
+     "configure, configures again first with the same keys.\n"
+     "\n"
+     "  -t, --target TARGET  default: the last configured target\n"
+     "  -v, --verbose        show the commands\n"},
+    {"run", cmd_run, "run the image",
+     "morgana run [-t TARGET] [-- BOOT-ARGUMENTS...]",
+     "Starts dist/NAME.TARGET with the boot arguments after '--' (its\n"
+     "boot-time keys: morgana run -- --help lists them). The exit status\n"
+     "is the image's.\n"
+     "\n"
+     "  -t, --target TARGET  default: the last configured target\n"},
+    {"describe", cmd_describe, "show the devices and keys of the unikernel",
+     "morgana describe [-t TARGET] [--dot]",
+     "Shows the application, its devices in connect order (module type,\n"
+     "implementation, dependencies, where config.c made them) and every\n"
+     "key with its stage: configure-time keys with their value, boot-time\n"
+     "keys with their default and owner.\n"
+     "\n"
+     "  -t, --target TARGET  default: the last configured target\n"
+     "  --dot                the device graph for Graphviz instead\n"},
+    {"clean", cmd_clean, "remove _build/ and the images", "morgana clean",
+     "Removes _build/ and the images that configure named in dist/\n"
+     "(dist/ itself if it is then empty).\n"},
+    {"new", cmd_new, "create a starter unikernel", "morgana new NAME",
+     "Creates the folder NAME with config.c and NAME.c, a unikernel that\n"
+     "greets (boot-time key --name) and sleeps; it configures, builds and\n"
+     "runs as it is.\n"},
+    {"help", NULL, "show help", "morgana help [COMMAND]",
+     "Without a command, lists the commands; with one, explains it (as\n"
+     "'morgana COMMAND --help' does).\n"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
 
 static void overview(FILE *f)
 {
-	fprintf(f,
-		"usage: morgana [-C DIR] COMMAND [ARGS...]\n"
-		"\n"
-		"Builds Morgana unikernels: a folder with config.c (which "
-		"devices,\n"
-		"which keys) and the application's sources.\n"
-		"\n"
-		"commands:\n");
+	fprintf(f, "usage: morgana [-C DIR] COMMAND [ARGS...]\n"
+	           "\n"
+	           "Builds Morgana unikernels: a folder with config.c (which "
+	           "devices,\n"
+	           "which keys) and the application's sources.\n"
+	           "\n"
+	           "commands:\n");
 	for (size_t i = 0; i < NCOMMANDS; i++)
 		fprintf(f, "  %-10s %s\n", commands[i].name,
-			commands[i].summary);
+		        commands[i].summary);
 	fprintf(f, "\n"
-		   "options:\n"
-		   "  -C DIR      work in DIR instead of the current folder\n"
-		   "  --version   print the version\n"
-		   "  -h, --help  this text; morgana help COMMAND for one "
-		   "command\n"
-		   "\n"
-		   "A first unikernel: morgana new hi && cd hi && morgana "
-		   "configure -t unix\n"
-		   "&& morgana build && morgana run\n");
+	           "options:\n"
+	           "  -C DIR      work in DIR instead of the current folder\n"
+	           "  --version   print the version\n"
+	           "  -h, --help  this text; morgana help COMMAND for one "
+	           "command\n"
+	           "\n"
+	           "A first unikernel: morgana new hi && cd hi && morgana "
+	           "configure -t unix\n"
+	           "&& morgana build && morgana run\n");
 }
 
 static const command *find_command(const char *name)

@@ -8,14 +8,14 @@
 #define MORGANA_VERSION "0.1.0"
 
 /* Exit statuses of the tool (run passes the image's through). */
-#define EXIT_FAIL 1   /* something went wrong; a message says what */
+#define EXIT_FAIL  1  /* something went wrong; a message says what */
 #define EXIT_USAGE 64 /* a bad command line (EX_USAGE) */
 
 /* Where the installed files are, found from the executable's path. */
 typedef struct tool_paths {
 	char prefix[4096];  /* PREFIX, holding bin/morgana */
 	char include[4096]; /* PREFIX/include */
-	char lib[4096];	    /* PREFIX/lib/morgana */
+	char lib[4096];     /* PREFIX/lib/morgana */
 	char share[4096];   /* PREFIX/share/morgana */
 } tool_paths;
 

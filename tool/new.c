@@ -51,7 +51,7 @@ static char *fill(const char *text, const char *name, const char *cname)
 }
 
 static int instantiate(const char *tmpl, const char *dest, const char *name,
-		       const char *cname)
+                       const char *cname)
 {
 	char path[4200];
 	snprintf(path, sizeof(path), "%s/templates/new/%s", T.share, tmpl);

@@ -75,7 +75,8 @@ int find_paths(void)
 	if (!file_exists(probe)) {
 		fail("my installation is incomplete: %s is missing\n"
 		     "  (morgana finds its files relative to its executable:\n"
-		     "  PREFIX/bin/morgana, PREFIX/include, PREFIX/lib/morgana,\n"
+		     "  PREFIX/bin/morgana, PREFIX/include, "
+		     "PREFIX/lib/morgana,\n"
 		     "  PREFIX/share/morgana, with PREFIX = %s;\n"
 		     "  'make' stages them in _out/, 'make install PREFIX=...' "
 		     "installs them)",
@@ -102,8 +103,7 @@ long long mtime_ns(const char *path)
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return 0;
-	return (long long)st.st_mtim.tv_sec * 1000000000LL +
-	       st.st_mtim.tv_nsec;
+	return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
 }
 
 char *read_file(const char *path)
@@ -166,7 +166,7 @@ int mkdirs(const char *path)
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,
-		  struct FTW *ftw)
+                  struct FTW *ftw)
 {
 	(void)st;
 	(void)flag;
@@ -276,7 +276,7 @@ int spawn(char *const argv[], capture *cap, int echo)
 		}
 		execvp(argv[0], argv);
 		fprintf(stderr, "morgana: cannot run %s: %s\n", argv[0],
-			strerror(errno));
+		        strerror(errno));
 		_exit(127);
 	}
 	if (cap) {

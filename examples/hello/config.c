@@ -8,7 +8,7 @@ void mg_configure(mg_config *c)
 
 	/* Read at boot: dist/hello.unix --greeting=Hi --status=3 */
 	mg_boot_string(c, "greeting", "Hello from Morgana",
-		       "The greeting to print");
+	               "The greeting to print");
 	mg_boot_int(c, "status", 0, 0, 255, "The exit status");
 
 	mg_app_console(app, mg_default_console(c));

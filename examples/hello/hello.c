@@ -12,6 +12,6 @@ int hello_start(mg_console *console)
 	for (int i = 1; i < boot->argc; i++)
 		mg_console_printf(console, "  %d: %s\n", i, boot->argv[i]);
 	mg_console_printf(console, "exiting with status %d\n",
-			  (int)mg_keys.status);
+	                  (int)mg_keys.status);
 	return (int)mg_keys.status;
 }

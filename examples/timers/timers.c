@@ -1,4 +1,5 @@
-/* timers: fibers that sleep and wake in order, then a timer races a condition. */
+/* timers: fibers that sleep and wake in order, then a timer races a condition.
+ */
 #include <stdbool.h>
 
 #include <mg/mg.h>
@@ -30,8 +31,8 @@ static bool signalled;
 static int timer_run(void *arg)
 {
 	(void)arg;
-	int rc = mg_time_sleep_ns(sleeper_time, (uint64_t)mg_keys.timeout *
-						  MG_NS_PER_MS);
+	int rc = mg_time_sleep_ns(sleeper_time,
+	                          (uint64_t)mg_keys.timeout * MG_NS_PER_MS);
 	return rc < 0 ? rc : 1;
 }
 
@@ -49,7 +50,8 @@ static int waiter_run(void *arg)
 static int signaller_run(void *arg)
 {
 	(void)arg;
-	mg_time_sleep_ns(sleeper_time, (uint64_t)mg_keys.signal_after * MG_NS_PER_MS);
+	mg_time_sleep_ns(sleeper_time,
+	                 (uint64_t)mg_keys.signal_after * MG_NS_PER_MS);
 	signalled = true;
 	mg_cond_signal(&cond);
 	return 0;
@@ -58,10 +60,10 @@ static int signaller_run(void *arg)
 static int race(void)
 {
 	mg_fiber *signaller = mg_spawn(signaller_run, NULL,
-				       &(mg_fiber_opts){.name = "signaller"});
+	                               &(mg_fiber_opts){.name = "signaller"});
 	mg_fiber *racers[2] = {
-		mg_spawn(timer_run, NULL, &(mg_fiber_opts){.name = "timer"}),
-		mg_spawn(waiter_run, NULL, &(mg_fiber_opts){.name = "waiter"}),
+	    mg_spawn(timer_run, NULL, &(mg_fiber_opts){.name = "timer"}),
+	    mg_spawn(waiter_run, NULL, &(mg_fiber_opts){.name = "waiter"}),
 	};
 	if (!signaller || !racers[0] || !racers[1]) {
 		mg_console_printf(out, "out of memory\n");
@@ -70,11 +72,12 @@ static int race(void)
 	int value = 0;
 	int winner = mg_pick(racers, 2, MG_FOREVER, &value);
 	if (winner < 0) {
-		mg_console_printf(out, "pick failed: %s\n", mg_strerror(winner));
+		mg_console_printf(out, "pick failed: %s\n",
+		                  mg_strerror(winner));
 		return 1;
 	}
 	mg_console_printf(out, "race: the %s won (value %d)\n",
-			  winner == 0 ? "timer" : "condition", value);
+	                  winner == 0 ? "timer" : "condition", value);
 	mg_join(signaller);
 	return 0;
 }
@@ -86,11 +89,11 @@ int timers_start(mg_console *console, mg_time *time)
 
 	/* Spawned in one order, they wake in the order of their sleeps. */
 	static const sleeper sleepers[] = {
-		{"slow", 30}, {"fast", 10}, {"medium", 20}};
+	    {"slow", 30}, {"fast", 10}, {"medium", 20}};
 	mg_fiber *f[3];
 	for (int i = 0; i < 3; i++) {
 		f[i] = mg_spawn(sleeper_run, (void *)&sleepers[i],
-				&(mg_fiber_opts){.name = sleepers[i].name});
+		                &(mg_fiber_opts){.name = sleepers[i].name});
 		if (!f[i]) {
 			mg_console_printf(out, "out of memory\n");
 			return 1;

@@ -24,17 +24,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-typedef struct mg_config mg_config;   /* one configure run */
-typedef struct mg_device mg_device;   /* a node of the device graph */
-typedef struct mg_app mg_app;	      /* the application */
+typedef struct mg_config mg_config;     /* one configure run */
+typedef struct mg_device mg_device;     /* a node of the device graph */
+typedef struct mg_app mg_app;           /* the application */
 typedef struct mg_boot_key mg_boot_key; /* a boot-time key */
 
 /* The types of boot keys (the same as mg_arg_type in mg/args.h). */
 typedef enum mg_key_type {
-	MG_KEY_STRING,	    /* const char *; a NULL default makes it required */
-	MG_KEY_INT,	    /* int64_t within [min, max] */
-	MG_KEY_BOOL,	    /* bool */
-	MG_KEY_IPV4,	    /* mg_ipv4_addr */
+	MG_KEY_STRING,      /* const char *; a NULL default makes it required */
+	MG_KEY_INT,         /* int64_t within [min, max] */
+	MG_KEY_BOOL,        /* bool */
+	MG_KEY_IPV4,        /* mg_ipv4_addr */
 	MG_KEY_IPV4_PREFIX, /* mg_ipv4_prefix */
 } mg_key_type;
 
@@ -66,14 +66,14 @@ const char *mg_target(mg_config *c);
  * Each returns the given value, else (def). Declaring a key twice with the
  * same type returns the same value; with another type is an error.
  */
-#define mg_key_string(c, name, def, doc)                                      \
+#define mg_key_string(c, name, def, doc)                                       \
 	mg__key_string((c), (name), (def), (doc), MG__AT)
-#define mg_key_int(c, name, def, doc)                                         \
+#define mg_key_int(c, name, def, doc)                                          \
 	mg__key_int((c), (name), (def), (doc), MG__AT)
-#define mg_key_bool(c, name, def, doc)                                        \
+#define mg_key_bool(c, name, def, doc)                                         \
 	mg__key_bool((c), (name), (def), (doc), MG__AT)
 /* (choices) separated by '|': "socket|direct"; (def) MUST be one of them. */
-#define mg_key_choice(c, name, def, choices, doc)                             \
+#define mg_key_choice(c, name, def, choices, doc)                              \
 	mg__key_choice((c), (name), (def), (choices), (doc), MG__AT)
 
 /* --- boot-time keys ---
@@ -85,20 +85,20 @@ const char *mg_target(mg_config *c);
  * the image: two keys of the same name are an error, as is a boot key
  * named like a configure key. Defaults are checked now (type, range).
  */
-#define mg_boot_string(c, name, def, doc)                                     \
+#define mg_boot_string(c, name, def, doc)                                      \
 	mg__boot_key((c), MG_KEY_STRING, (name), (def), 0, 0, (doc), MG__AT)
 /* (min, max) bound the value; both 0 means unbounded. */
-#define mg_boot_int(c, name, def, min, max, doc)                              \
+#define mg_boot_int(c, name, def, min, max, doc)                               \
 	mg__boot_int((c), (name), (def), (min), (max), (doc), MG__AT)
-#define mg_boot_bool(c, name, def, doc)                                       \
+#define mg_boot_bool(c, name, def, doc)                                        \
 	mg__boot_key((c), MG_KEY_BOOL, (name), (def) ? "true" : "false", 0, 0, \
-		     (doc), MG__AT)
+	             (doc), MG__AT)
 /* Defaults in text form, "10.0.0.2" and "10.0.0.2/24"; NULL: required. */
-#define mg_boot_ipv4(c, name, def, doc)                                       \
+#define mg_boot_ipv4(c, name, def, doc)                                        \
 	mg__boot_key((c), MG_KEY_IPV4, (name), (def), 0, 0, (doc), MG__AT)
-#define mg_boot_ipv4_prefix(c, name, def, doc)                                \
-	mg__boot_key((c), MG_KEY_IPV4_PREFIX, (name), (def), 0, 0, (doc),     \
-		     MG__AT)
+#define mg_boot_ipv4_prefix(c, name, def, doc)                                 \
+	mg__boot_key((c), MG_KEY_IPV4_PREFIX, (name), (def), 0, 0, (doc),      \
+	             MG__AT)
 
 /* --- devices ---
  *
@@ -128,9 +128,9 @@ typedef struct mg_device_desc {
 	const char *connect; /* connect function, or: */
 	const char *code;    /* a code template (exactly one of the two) */
 	const char *at_file; /* where connect/code was written (MG_CONNECT, */
-	int at_line;	     /* MG_CODE); else where mg_device_new was called */
+	int at_line;         /* MG_CODE); else where mg_device_new was called */
 	const char *deps;    /* module types of the dependencies, in order,
-				separated by spaces: "netif mclock"; NULL: none */
+	                        separated by spaces: "netif mclock"; NULL: none */
 	const char *libs;    /* libraries to link: "mgcore" (-lNAME else) */
 	const char *sources; /* extra C sources, relative to config.c */
 	const char *targets; /* supported targets: "unix hvt"; NULL: all */
@@ -139,7 +139,7 @@ typedef struct mg_device_desc {
 
 /* Designated initializers that record their config.c line. */
 #define MG_CONNECT(fn) .connect = (fn), .at_file = __FILE__, .at_line = __LINE__
-#define MG_CODE(text) .code = (text), .at_file = __FILE__, .at_line = __LINE__
+#define MG_CODE(text)  .code = (text), .at_file = __FILE__, .at_line = __LINE__
 
 /* A new device described by (desc), which MUST outlive configure (a static
  * is right). Its keys (desc->keys) become boot keys owned by it. */
@@ -159,7 +159,7 @@ typedef struct mg_device_desc {
  * dependencies are shared). If none fits, an error lists the candidates
  * and the targets they support.
  */
-#define mg_device_choose(c, impls, impl)                                      \
+#define mg_device_choose(c, impls, impl)                                       \
 	mg__device_choose((c), (impls), (impl), MG__AT)
 
 /* The device's name, module type, implementation. */
@@ -178,19 +178,19 @@ const char *mg_device_impl(const mg_device *d);
  * error in config.c (the tool compiles it with
  * -Werror=incompatible-pointer-types).
  */
-#define MG_MODULE_TYPE(t)                                                     \
-	typedef struct mg_##t mg_##t;                                         \
-	static inline mg_device *mg_##t##_device(mg_##t *h)                   \
-	{                                                                     \
-		return (mg_device *)(void *)h;                                \
-	}                                                                     \
-	static inline mg_##t *mg_##t##_of(mg_device *d)                       \
-	{                                                                     \
-		return (mg_##t *)(void *)mg__device_expect(d, #t);            \
-	}                                                                     \
-	static inline void mg_app_##t(mg_app *a, mg_##t *h)                   \
-	{                                                                     \
-		mg__app_device(a, (mg_device *)(void *)h, #t);                \
+#define MG_MODULE_TYPE(t)                                                      \
+	typedef struct mg_##t mg_##t;                                          \
+	static inline mg_device *mg_##t##_device(mg_##t *h)                    \
+	{                                                                      \
+		return (mg_device *)(void *)h;                                 \
+	}                                                                      \
+	static inline mg_##t *mg_##t##_of(mg_device *d)                        \
+	{                                                                      \
+		return (mg_##t *)(void *)mg__device_expect(d, #t);             \
+	}                                                                      \
+	static inline void mg_app_##t(mg_app *a, mg_##t *h)                    \
+	{                                                                      \
+		mg__app_device(a, (mg_device *)(void *)h, #t);                 \
 	}
 
 /* --- the application --- */
@@ -219,33 +219,31 @@ void mg_app_cflags(mg_app *a, const char *flags);
 
 /* --- behind the macros above; call those instead --- */
 const char *mg__key_string(mg_config *c, const char *name, const char *def,
-			   const char *doc, const char *file, int line);
+                           const char *doc, const char *file, int line);
 long long mg__key_int(mg_config *c, const char *name, long long def,
-		      const char *doc, const char *file, int line);
+                      const char *doc, const char *file, int line);
 bool mg__key_bool(mg_config *c, const char *name, bool def, const char *doc,
-		  const char *file, int line);
+                  const char *file, int line);
 const char *mg__key_choice(mg_config *c, const char *name, const char *def,
-			   const char *choices, const char *doc,
-			   const char *file, int line);
+                           const char *choices, const char *doc,
+                           const char *file, int line);
 mg_boot_key *mg__boot_key(mg_config *c, mg_key_type type, const char *name,
-			  const char *def, long long min, long long max,
-			  const char *doc, const char *file, int line);
+                          const char *def, long long min, long long max,
+                          const char *doc, const char *file, int line);
 mg_boot_key *mg__boot_int(mg_config *c, const char *name, long long def,
-			  long long min, long long max, const char *doc,
-			  const char *file, int line);
+                          long long min, long long max, const char *doc,
+                          const char *file, int line);
 mg_device *mg__device_new(mg_config *c, const mg_device_desc *desc,
-			  const char *file, int line);
-void mg__device_dep(mg_device *d, mg_device *dep, const char *file,
-		    int line);
-void mg__device_key(mg_device *d, mg_boot_key *k, const char *file,
-		    int line);
+                          const char *file, int line);
+void mg__device_dep(mg_device *d, mg_device *dep, const char *file, int line);
+void mg__device_key(mg_device *d, mg_boot_key *k, const char *file, int line);
 mg_device *mg__device_choose(mg_config *c, const mg_device_desc *impls,
-			     const char *impl, const char *file, int line);
+                             const char *impl, const char *file, int line);
 mg_device *mg__device_expect(mg_device *d, const char *module);
 mg_device *mg__default(mg_config *c, const char *module, const char *file,
-		       int line);
+                       int line);
 mg_app *mg__main(mg_config *c, const char *name, const char *start_fn,
-		 const char *file, int line);
+                 const char *file, int line);
 void mg__app_source(mg_app *a, const char *path, const char *file, int line);
 void mg__app_device(mg_app *a, mg_device *d, const char *module);
 __attribute__((format(printf, 4, 5))) void
@@ -266,9 +264,9 @@ MG_MODULE_TYPE(random)
  * ChaCha20 generator seeded by the platform (mg/random.h).
  */
 #define mg_default_console(c) mg_console_of(mg__default((c), "console", MG__AT))
-#define mg_default_mclock(c) mg_mclock_of(mg__default((c), "mclock", MG__AT))
-#define mg_default_pclock(c) mg_pclock_of(mg__default((c), "pclock", MG__AT))
-#define mg_default_time(c) mg_time_of(mg__default((c), "time", MG__AT))
-#define mg_default_random(c) mg_random_of(mg__default((c), "random", MG__AT))
+#define mg_default_mclock(c)  mg_mclock_of(mg__default((c), "mclock", MG__AT))
+#define mg_default_pclock(c)  mg_pclock_of(mg__default((c), "pclock", MG__AT))
+#define mg_default_time(c)    mg_time_of(mg__default((c), "time", MG__AT))
+#define mg_default_random(c)  mg_random_of(mg__default((c), "random", MG__AT))
 
 #endif

@@ -15,7 +15,9 @@ ifeq ($(MG_SANITIZE),1)
 # The unix-san runtime is built with the same flags: mixing would hide bugs.
 MG_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
 endif
-MG_ALL_CFLAGS := $(MG_TARGET_CFLAGS) $(MG_SAN) -I$(MG_BUILD) -I. \
+# -iquote: a file of the unikernel named like a system header (time.h) must
+# not replace it; its own headers are included with quotes.
+MG_ALL_CFLAGS := $(MG_TARGET_CFLAGS) $(MG_SAN) -iquote $(MG_BUILD) -iquote . \
 	-I$(MG_PREFIX)/include -MMD -MP
 MG_ALL_LDFLAGS := $(MG_SAN)
 

@@ -16,12 +16,12 @@ static inline mg_config *cfg_flags(const char *target, char **flags)
 	while (flags && flags[n])
 		n++;
 	mg__cfg_opts o = {
-		.target = target,
-		.build_dir = "_build/unix",
-		.prefix = "/opt/morgana",
-		.config_file = "config.c",
-		.nflags = n,
-		.flags = flags,
+	    .target = target,
+	    .build_dir = "_build/unix",
+	    .prefix = "/opt/morgana",
+	    .config_file = "config.c",
+	    .nflags = n,
+	    .flags = flags,
 	};
 	mg_config *c = mg__cfg_new(&o);
 	ASSERT_TRUE(c != NULL);
@@ -50,20 +50,21 @@ static inline const char *diags(mg_config *c)
 }
 
 /* Compare generated text with the expected, showing the first difference. */
-#define ASSERT_TEXT(got, want)                                                \
-	do {                                                                  \
-		const char *g_ = (got), *w_ = (want);                         \
-		ASSERT_TRUE(g_ != NULL);                                      \
-		size_t i_ = 0, line_ = 1;                                     \
-		while (g_[i_] && g_[i_] == w_[i_]) {                          \
-			line_ += g_[i_] == '\n';                              \
-			i_++;                                                 \
-		}                                                             \
-		if (g_[i_] || w_[i_])                                         \
-			mgt_fail(__FILE__, __LINE__,                          \
-				 "texts differ at line %zu:\n--- got:\n%.200s\n" \
-				 "--- want:\n%.200s\n--- whole text:\n%s",     \
-				 line_, g_ + i_, w_ + i_, g_);                \
+#define ASSERT_TEXT(got, want)                                                 \
+	do {                                                                   \
+		const char *g_ = (got), *w_ = (want);                          \
+		ASSERT_TRUE(g_ != NULL);                                       \
+		size_t i_ = 0, line_ = 1;                                      \
+		while (g_[i_] && g_[i_] == w_[i_]) {                           \
+			line_ += g_[i_] == '\n';                               \
+			i_++;                                                  \
+		}                                                              \
+		if (g_[i_] || w_[i_])                                          \
+			mgt_fail(                                              \
+			    __FILE__, __LINE__,                                \
+			    "texts differ at line %zu:\n--- got:\n%.200s\n"    \
+			    "--- want:\n%.200s\n--- whole text:\n%s",          \
+			    line_, g_ + i_, w_ + i_, g_);                      \
 	} while (0)
 
 #endif
