@@ -16,7 +16,7 @@
  *   0x000000 - 0x000fff  not present: catches NULL dereferences
  *   0x001000 - 0x001fff  GDT and TSS (RW: the guest sets its IST stack)
  *   0x002000 - 0x002fff  boot information (read-only)
- *   0x003000 - 0x004fff  command line (RW, the guest splits it in place)
+ *   0x003000 - 0x004fff  boot arguments: strings, then argv (RW)
  *   0x008000 - 0x07ffff  page tables (RW: the guest MAY edit them)
  *   0x080000 - 0x080fff  not present: guards the boot stack
  *   0x081000 - 0x0fffff  boot stack (RSP starts at 0x100000)
@@ -50,8 +50,8 @@
 #define MG_HVT_GDT_BASE MG_HVT_U64(0x1000)
 #define MG_HVT_TSS_BASE MG_HVT_U64(0x1080)
 #define MG_HVT_BOOT_INFO_BASE MG_HVT_U64(0x2000)
-#define MG_HVT_CMDLINE_BASE MG_HVT_U64(0x3000)
-#define MG_HVT_CMDLINE_MAX MG_HVT_U64(0x2000) /* bytes, with the final NUL */
+#define MG_HVT_ARGS_BASE MG_HVT_U64(0x3000)
+#define MG_HVT_ARGS_MAX MG_HVT_U64(0x2000) /* strings and argv together */
 #define MG_HVT_PT_BASE MG_HVT_U64(0x8000)
 #define MG_HVT_PT_END MG_HVT_U64(0x80000)
 #define MG_HVT_STACK_GUARD MG_HVT_U64(0x80000)
@@ -205,8 +205,14 @@ struct mg_hvt_boot_info {
 	 */
 	uint64_t tsc_at_boot;
 	uint64_t wall_ns; /* host CLOCK_REALTIME at boot, ns since the epoch */
-	MG_HVT_GUEST_PTR(char *) cmdline; /* NUL-terminated, in-place RW */
-	uint64_t cmdline_len;		  /* without the NUL */
+	/*
+	 * The boot arguments, argv[0] being the image's path, as C's main()
+	 * receives them: the tender passes a vector, not a line, so that the
+	 * guest has nothing to split (every guest instruction is costly
+	 * when the CPU is emulated) and no quoting can go wrong.
+	 */
+	uint64_t argc;
+	MG_HVT_GUEST_PTR(char **) argv; /* argc pointers, then NULL */
 	uint8_t seed[32];		  /* from the host's getrandom() */
 	uint64_t reserved[4];
 	struct mg_hvt_device devices[MG_HVT_DEVICES_MAX];

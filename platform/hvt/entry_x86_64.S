@@ -27,6 +27,7 @@ _start:
 	cpuid
 	btl $30, %ecx
 	jnc .Lno_rdrand
+	movl $1, mg__hvt_has_rdrand(%rip)
 	movl $10, %ecx
 1:	rdrand %rax
 	jc .Lhave_random

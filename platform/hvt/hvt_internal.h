@@ -33,7 +33,7 @@ static inline uint64_t mg__hvt_rdtsc(void)
 	return (uint64_t)hi << 32 | lo;
 }
 
-/* CPUID.1:ECX.RDRAND, read once at boot. */
+/* CPUID.1:ECX.RDRAND, found by _start (entry_x86_64.S). */
 extern int mg__hvt_has_rdrand;
 
 /* One RDRAND value, or 0 (with (*ok) false) if the CPU gives none. */
@@ -42,11 +42,8 @@ uint64_t mg__hvt_rdrand(int *ok);
 /* clock.c */
 void mg__hvt_clock_init(void);
 
-/* traps.c */
+/* traps.c: load the IDT (built by hvt.ld) and the exception stack. */
 void mg__hvt_traps_init(void);
-
-/* args.c: split (line) in place into (argv) (NULL-terminated); argc. */
-int mg__hvt_split_args(char *line, char **argv, int max);
 
 /* stack.c: the 4 KiB page-table entry of (va), splitting a 2 MiB page
  * when (split); NULL if not mapped or a split needs memory it lacks. */

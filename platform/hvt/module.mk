@@ -24,9 +24,10 @@ $(HVT_LIB)/libmgcore.a: $(HVT_CORE_OBJS)
 $(HVT_LIB)/libmgplatform.a: $(HVT_PLAT_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
-$(HVT_LIB)/hvt.ld: platform/hvt/hvt.ld
+# The linker script takes the ABI's addresses from mg/hvt_abi.h.
+$(HVT_LIB)/hvt.ld: platform/hvt/hvt.ld.in include/mg/hvt_abi.h
 	@mkdir -p $(dir $@)
-	cp $< $@
+	$(CC) -E -P -undef -x assembler-with-cpp -Iinclude $< -o $@
 -include $(HVT_CORE_OBJS:.o=.d) $(HVT_PLAT_OBJS:.o=.d)
 
 ALL_TARGETS += $(HVT_LIB)/libmgcore.a $(HVT_LIB)/libmgplatform.a \

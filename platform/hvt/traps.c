@@ -13,20 +13,8 @@ struct mg__hvt_trap_frame {
 
 _Noreturn void mg__hvt_trap(struct mg__hvt_trap_frame *f);
 
-#define VECTORS 32
-#define STUB_SIZE 16
-
-struct idt_entry {
-	uint16_t offset_lo, selector;
-	uint8_t ist, type;
-	uint16_t offset_mid;
-	uint32_t offset_hi, reserved;
-};
-_Static_assert(sizeof(struct idt_entry) == 16, "IDT entry");
-
-extern const char mg__hvt_trap_stubs[];
-
-static struct idt_entry idt[VECTORS] __attribute__((aligned(16)));
+/* The IDT: 32 gates built by the linker script (hvt.ld.in), read-only. */
+extern const char mg__hvt_idt[], mg__hvt_idt_end[];
 
 /*
  * Every exception runs on this stack (IST1): a fiber that overflows into
@@ -41,19 +29,11 @@ void mg__hvt_traps_init(void)
 	tss->ist[0] = (uint32_t)top;
 	tss->ist[1] = (uint32_t)(top >> 32);
 
-	uint64_t stub = (uint64_t)(uintptr_t)mg__hvt_trap_stubs;
-	for (unsigned v = 0; v < VECTORS; v++, stub += STUB_SIZE) {
-		idt[v].offset_lo = (uint16_t)stub;
-		idt[v].selector = MG_HVT_SEL_CODE;
-		idt[v].ist = 1;
-		idt[v].type = 0x8e; /* present, DPL 0, interrupt gate */
-		idt[v].offset_mid = (uint16_t)(stub >> 16);
-		idt[v].offset_hi = (uint32_t)(stub >> 32);
-	}
 	struct __attribute__((packed)) {
 		uint16_t limit;
 		uint64_t base;
-	} idtr = { sizeof idt - 1, (uint64_t)(uintptr_t)idt };
+	} idtr = { (uint16_t)(mg__hvt_idt_end - mg__hvt_idt - 1),
+		   (uint64_t)(uintptr_t)mg__hvt_idt };
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 

@@ -1,5 +1,7 @@
 /* Exception entry stubs: one per vector, 16 bytes apart, into C. */
 
+/* hvt.ld.in computes the IDT from mg__hvt_trap_stubs + 16 * vector. */
+
 /*
  * The CPU pushes SS, RSP, RFLAGS, CS, RIP and, for some vectors, an error
  * code; each stub makes the frame uniform (error code 0 where the CPU

@@ -13,7 +13,7 @@
 static const char usage[] =
 	"usage: morgana-hvt [OPTIONS] IMAGE [BOOT ARGUMENTS...]\n"
 	"Run the Morgana hvt unikernel IMAGE in a KVM virtual machine; the\n"
-	"boot arguments become the guest's command line.\n"
+	"boot arguments become the guest's argv, after IMAGE as argv[0].\n"
 	"\n"
 	"  --mem=MiB          guest memory in MiB (default 16, 2 to 4096)\n"
 	"  --net:NAME=TAP     bind the image's network device NAME to tap TAP\n"
@@ -134,41 +134,34 @@ static uint8_t *read_image(const char *path, size_t *size)
 }
 
 /*
- * Join (path) and the boot arguments into one line that the guest splits
- * back: every space, quote and backslash is escaped with a backslash, and
- * an empty argument is written ''.
+ * Lay out (path) and the boot arguments in the guest's argument area as
+ * main() receives them: the strings, then the 8-byte aligned vector of
+ * their guest addresses, NULL-terminated.
  */
-static uint64_t build_cmdline(char *out, const char *path, int n,
-			      char **args)
+static void build_argv(mg__hvt *h, const char *path, int n, char **args)
 {
-	uint64_t len = 0;
+	uint8_t *area = h->mem + MG_HVT_ARGS_BASE;
+	uint64_t used = 0, ptrs[MG_HVT_ARGS_MAX / 8];
+
 	for (int i = -1; i < n; i++) {
 		const char *a = i < 0 ? path : args[i];
-		if (i >= 0)
-			out[len++] = ' ';
-		if (*a == '\0') {
-			out[len++] = '\'';
-			out[len++] = '\'';
-		}
-		for (; *a; a++) {
-			if (len + 4 >= MG_HVT_CMDLINE_MAX)
-				mg__hvt_die(MG_HVT_EXIT_USAGE,
-					    "boot arguments too long (at most "
-					    "%llu bytes once escaped)",
-					    MG_HVT_CMDLINE_MAX - 1);
-			if (*a == ' ' || *a == '\t' || *a == '\n' ||
-			    *a == '\'' || *a == '"' || *a == '\\')
-				out[len++] = '\\';
-			out[len++] = *a;
-		}
-		if (len + 4 >= MG_HVT_CMDLINE_MAX)
+		size_t len = strlen(a) + 1;
+		/* Room for this string and argc + 1 aligned pointers. */
+		uint64_t need = ((used + len + 7) & ~7ull) + 8 * (uint64_t)(i + 3);
+		if (need > MG_HVT_ARGS_MAX)
 			mg__hvt_die(MG_HVT_EXIT_USAGE,
 				    "boot arguments too long (at most %llu "
-				    "bytes once escaped)",
-				    MG_HVT_CMDLINE_MAX - 1);
+				    "bytes with their pointers)",
+				    MG_HVT_ARGS_MAX);
+		memcpy(area + used, a, len);
+		ptrs[i + 1] = MG_HVT_ARGS_BASE + used;
+		used += len;
 	}
-	out[len] = '\0';
-	return len;
+	used = (used + 7) & ~7ull;
+	ptrs[n + 1] = 0;
+	memcpy(area + used, ptrs, 8 * (size_t)(n + 2));
+	h->boot->argc = (uint64_t)n + 1;
+	h->boot->argv = MG_HVT_ARGS_BASE + used;
 }
 
 static void fill_seed(uint8_t *seed, size_t len)
@@ -228,10 +221,7 @@ int main(int argc, char **argv)
 	h.boot->device_count = ndev;
 	h.boot->mem_size = h.mem_size;
 	h.boot->image_end = img.end;
-	h.boot->cmdline = MG_HVT_CMDLINE_BASE;
-	h.boot->cmdline_len =
-		build_cmdline((char *)h.mem + MG_HVT_CMDLINE_BASE, o.image,
-			      o.nargs, o.args);
+	build_argv(&h, o.image, o.nargs, o.args);
 	fill_seed(h.boot->seed, sizeof h.boot->seed);
 
 	mg__hvt_kvm_vcpu(&h, img.entry, cr3);

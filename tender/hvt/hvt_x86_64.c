@@ -50,8 +50,8 @@ static uint64_t page_flags(uint64_t a, const mg__hvt_image *img)
 		return P | NX;
 	if (a < MG_HVT_LOAD_BASE) {
 		bool used = a == MG_HVT_GDT_BASE ||
-			    (a >= MG_HVT_CMDLINE_BASE &&
-			     a < MG_HVT_CMDLINE_BASE + MG_HVT_CMDLINE_MAX) ||
+			    (a >= MG_HVT_ARGS_BASE &&
+			     a < MG_HVT_ARGS_BASE + MG_HVT_ARGS_MAX) ||
 			    (a >= MG_HVT_PT_BASE && a < MG_HVT_PT_END) ||
 			    a > MG_HVT_STACK_GUARD;
 		return used ? P | W | NX : 0;
@@ -81,7 +81,7 @@ uint64_t mg__hvt_x86_setup(uint8_t *mem, uint64_t mem_size,
 	uint64_t image_chunks = (img->end + MIB2 - 1) / MIB2;
 	uint64_t next_pt = PT_FIRST;
 
-	memset(mem + MG_HVT_PT_BASE, 0, MG_HVT_PT_END - MG_HVT_PT_BASE);
+	/* Guest memory is fresh anonymous memory: the tables start zeroed. */
 	put64(mem, PML4, PDPT | P | W | AD);
 	for (uint64_t g = 0; g < (chunks + 511) / 512; g++)
 		put64(mem, PDPT + 8 * g, PD(g) | P | W | AD);

@@ -3,13 +3,13 @@
 #   hello.hvt     a unikernel on core/, as the tool will generate one,
 #                 built with share/mk/hvt.mk
 
-HVT_LDFLAGS = -nostdlib -static -no-pie -Wl,-T,platform/hvt/hvt.ld \
+HVT_LDFLAGS = -nostdlib -static -no-pie -Wl,-T,$(HVT_LIB)/hvt.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
 HVT_LIBGCC := $(shell $(CC) -print-libgcc-file-name)
 HVT_TEST_DIR := $(O)/tests/hvt
 
 $(HVT_TEST_DIR)/hvt_test.hvt: $(O)/obj/hvt/tests/hvt/hvt_test.o \
-		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgc.a platform/hvt/hvt.ld
+		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgc.a $(HVT_LIB)/hvt.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(HVT_LDFLAGS) $< -Wl,--start-group $(HVT_LIB)/libmgplatform.a \
 		$(HVT_LIB)/libmgc.a -Wl,--end-group $(HVT_LIBGCC) -o $@
