@@ -1,4 +1,4 @@
-/* libc/exit.c: every way out: abort, exit, failed assertions, smashed stacks. */
+/* libc/exit.c: the ways out: abort, exit, assertions, smashed stacks. */
 #include <assert.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -37,6 +37,6 @@ void mg__libc_assert_fail(const char *expr, const char *file, int line)
 {
 	static char msg[512];
 	snprintf(msg, sizeof msg, "assertion failed: %s (%s:%d)", expr, file,
-		 line);
+	         line);
 	mg_platform_abort(msg);
 }

@@ -76,12 +76,23 @@ static void parse_flags(const char **fmt, spec *sp)
 {
 	for (;; (*fmt)++) {
 		switch (**fmt) {
-		case '-': sp->flags |= F_MINUS; break;
-		case '+': sp->flags |= F_PLUS; break;
-		case ' ': sp->flags |= F_SPACE; break;
-		case '0': sp->flags |= F_ZERO; break;
-		case '#': sp->flags |= F_ALT; break;
-		default: return;
+		case '-':
+			sp->flags |= F_MINUS;
+			break;
+		case '+':
+			sp->flags |= F_PLUS;
+			break;
+		case ' ':
+			sp->flags |= F_SPACE;
+			break;
+		case '0':
+			sp->flags |= F_ZERO;
+			break;
+		case '#':
+			sp->flags |= F_ALT;
+			break;
+		default:
+			return;
 		}
 	}
 }
@@ -91,13 +102,26 @@ static len parse_len(const char **fmt)
 	const char *f = *fmt;
 	len l = L_NONE;
 	switch (*f) {
-	case 'h': l = f[1] == 'h' ? L_HH : L_H; break;
-	case 'l': l = f[1] == 'l' ? L_LL : L_L; break;
-	case 'L': l = L_LL; break; /* as glibc: %Ld is long long */
-	case 'z': l = L_Z; break;
-	case 't': l = L_T; break;
-	case 'j': l = L_J; break;
-	default: return L_NONE;
+	case 'h':
+		l = f[1] == 'h' ? L_HH : L_H;
+		break;
+	case 'l':
+		l = f[1] == 'l' ? L_LL : L_L;
+		break;
+	case 'L':
+		l = L_LL;
+		break; /* as glibc: %Ld is long long */
+	case 'z':
+		l = L_Z;
+		break;
+	case 't':
+		l = L_T;
+		break;
+	case 'j':
+		l = L_J;
+		break;
+	default:
+		return L_NONE;
 	}
 	*fmt += (l == L_HH || (l == L_LL && *f == 'l')) ? 2 : 1;
 	return l;
@@ -146,28 +170,44 @@ static bool parse_spec(const char **fmt, args *a, spec *sp)
 static intmax_t get_signed(args *a, len l)
 {
 	switch (l) {
-	case L_HH: return (signed char)va_arg(a->ap, int);
-	case L_H: return (short)va_arg(a->ap, int);
-	case L_L: return va_arg(a->ap, long);
-	case L_LL: return va_arg(a->ap, long long);
-	case L_Z: return (ptrdiff_t)va_arg(a->ap, size_t);
-	case L_T: return va_arg(a->ap, ptrdiff_t);
-	case L_J: return va_arg(a->ap, intmax_t);
-	default: return va_arg(a->ap, int);
+	case L_HH:
+		return (signed char)va_arg(a->ap, int);
+	case L_H:
+		return (short)va_arg(a->ap, int);
+	case L_L:
+		return va_arg(a->ap, long);
+	case L_LL:
+		return va_arg(a->ap, long long);
+	case L_Z:
+		return (ptrdiff_t)va_arg(a->ap, size_t);
+	case L_T:
+		return va_arg(a->ap, ptrdiff_t);
+	case L_J:
+		return va_arg(a->ap, intmax_t);
+	default:
+		return va_arg(a->ap, int);
 	}
 }
 
 static uintmax_t get_unsigned(args *a, len l)
 {
 	switch (l) {
-	case L_HH: return (unsigned char)va_arg(a->ap, unsigned);
-	case L_H: return (unsigned short)va_arg(a->ap, unsigned);
-	case L_L: return va_arg(a->ap, unsigned long);
-	case L_LL: return va_arg(a->ap, unsigned long long);
-	case L_Z: return va_arg(a->ap, size_t);
-	case L_T: return (size_t)va_arg(a->ap, ptrdiff_t);
-	case L_J: return va_arg(a->ap, uintmax_t);
-	default: return va_arg(a->ap, unsigned);
+	case L_HH:
+		return (unsigned char)va_arg(a->ap, unsigned);
+	case L_H:
+		return (unsigned short)va_arg(a->ap, unsigned);
+	case L_L:
+		return va_arg(a->ap, unsigned long);
+	case L_LL:
+		return va_arg(a->ap, unsigned long long);
+	case L_Z:
+		return va_arg(a->ap, size_t);
+	case L_T:
+		return (size_t)va_arg(a->ap, ptrdiff_t);
+	case L_J:
+		return va_arg(a->ap, uintmax_t);
+	default:
+		return va_arg(a->ap, unsigned);
 	}
 }
 
@@ -179,10 +219,12 @@ static void fmt_int(sink *o, const spec *sp, uintmax_t v, const char *sign)
 {
 	char digits[24]; /* 22 octal digits for 64 bits */
 	size_t n = 0;
-	unsigned base = sp->conv == 'o' ? 8 : sp->conv == 'x' ? 16
-					 : sp->conv == 'X' ? 16 : 10;
-	const char *set = sp->conv == 'X' ? "0123456789ABCDEF"
-					  : "0123456789abcdef";
+	unsigned base = sp->conv == 'o'   ? 8
+	                : sp->conv == 'x' ? 16
+	                : sp->conv == 'X' ? 16
+	                                  : 10;
+	const char *set =
+	    sp->conv == 'X' ? "0123456789ABCDEF" : "0123456789abcdef";
 	for (uintmax_t x = v; x; x /= base)
 		digits[sizeof digits - ++n] = set[x % base];
 	size_t prec = sp->prec < 0 ? 1 : (size_t)sp->prec;
@@ -262,13 +304,21 @@ static void convert(sink *o, const spec *sp, args *a)
 	char c;
 	switch (sp->conv) {
 	case 'd':
-	case 'i': fmt_signed(o, sp, a); break;
+	case 'i':
+		fmt_signed(o, sp, a);
+		break;
 	case 'u':
 	case 'o':
 	case 'x':
-	case 'X': fmt_int(o, sp, get_unsigned(a, sp->len), ""); break;
-	case 'p': fmt_pointer(o, sp, va_arg(a->ap, void *)); break;
-	case '%': emit(o, "%", 1); break;
+	case 'X':
+		fmt_int(o, sp, get_unsigned(a, sp->len), "");
+		break;
+	case 'p':
+		fmt_pointer(o, sp, va_arg(a->ap, void *));
+		break;
+	case '%':
+		emit(o, "%", 1);
+		break;
 	case 'c':
 		c = (char)va_arg(a->ap, int);
 		if (sp->len == L_L)
@@ -284,8 +334,13 @@ static void convert(sink *o, const spec *sp, args *a)
 			fmt_string(o, sp, va_arg(a->ap, const char *));
 		}
 		break;
-	case 'n': (void)va_arg(a->ap, void *); refuse(o, 'n'); break;
-	default: refuse(o, sp->conv); break;
+	case 'n':
+		(void)va_arg(a->ap, void *);
+		refuse(o, 'n');
+		break;
+	default:
+		refuse(o, sp->conv);
+		break;
 	}
 }
 
@@ -307,7 +362,7 @@ static bool format(sink *o, const char *fmt, args *a)
 }
 
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
-	      va_list ap)
+              va_list ap)
 {
 	sink o = {buf, size ? size - 1 : 0, 0};
 	args a;

@@ -1,4 +1,4 @@
-/* libc/qsort.c: introsort (quicksort, heapsort below a depth limit) and bsearch. */
+/* libc/qsort.c: qsort as introsort (never quadratic), and bsearch. */
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -96,8 +96,8 @@ static size_t choose_pivot(const sorter *s, size_t lo, size_t n)
 		return median3(s, lo, mid, hi);
 	size_t d = n / 8;
 	return median3(s, median3(s, lo, lo + d, lo + 2 * d),
-		       median3(s, mid - d, mid, mid + d),
-		       median3(s, hi - 2 * d, hi - d, hi));
+	               median3(s, mid - d, mid, mid + d),
+	               median3(s, hi - 2 * d, hi - d, hi));
 }
 
 /*
@@ -148,8 +148,7 @@ void qsort(void *base, size_t n, size_t size, cmp_fn cmp)
 {
 	if (n < 2 || !size)
 		return;
-	sorter s = {base, size, cmp,
-		    size % 8 == 0 && (uintptr_t)base % 8 == 0};
+	sorter s = {base, size, cmp, size % 8 == 0 && (uintptr_t)base % 8 == 0};
 	unsigned depth = 0;
 	for (size_t m = n; m > 1; m >>= 1)
 		depth += 2;
@@ -157,7 +156,7 @@ void qsort(void *base, size_t n, size_t size, cmp_fn cmp)
 }
 
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
-	      cmp_fn cmp)
+              cmp_fn cmp)
 {
 	const char *lo = base;
 	while (n) {

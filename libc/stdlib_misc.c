@@ -42,7 +42,8 @@ static uint64_t rand_state = 1;
 /* A 64-bit LCG (Knuth's MMIX constants); the high bits are the good ones. */
 int rand(void)
 {
-	rand_state = rand_state * 6364136223846793005ull + 1442695040888963407ull;
+	rand_state =
+	    rand_state * 6364136223846793005ull + 1442695040888963407ull;
 	return (int)(rand_state >> 33);
 }
 

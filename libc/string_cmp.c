@@ -107,7 +107,7 @@ char *strpbrk(const char *s, const char *accept)
 }
 
 char *strtok_r(char *restrict s, const char *restrict delim,
-	       char **restrict save)
+               char **restrict save)
 {
 	if (!s)
 		s = *save;

@@ -48,7 +48,18 @@ static void copy_forward(unsigned char *d, const unsigned char *s, size_t n)
 {
 	uint64_t t0 = *(const mg__uword *)(s + n - 16);
 	uint64_t t1 = *(const mg__uword *)(s + n - 8);
-	for (size_t i = 0; i + 16 < n; i += 16) {
+	size_t i = 0;
+	for (; i + 32 < n; i += 32) {
+		uint64_t a = *(const mg__uword *)(s + i);
+		uint64_t b = *(const mg__uword *)(s + i + 8);
+		uint64_t c = *(const mg__uword *)(s + i + 16);
+		uint64_t e = *(const mg__uword *)(s + i + 24);
+		*(mg__uword *)(d + i) = a;
+		*(mg__uword *)(d + i + 8) = b;
+		*(mg__uword *)(d + i + 16) = c;
+		*(mg__uword *)(d + i + 24) = e;
+	}
+	if (i + 16 < n) {
 		uint64_t a = *(const mg__uword *)(s + i);
 		uint64_t b = *(const mg__uword *)(s + i + 8);
 		*(mg__uword *)(d + i) = a;
@@ -73,6 +84,17 @@ static void copy_backward(unsigned char *d, const unsigned char *s, size_t n)
 	*(mg__uword *)(d + 8) = h1;
 }
 
+/*
+ * Whether `rep movsb` is the fast way for this copy. On the AMD EPYC this
+ * was measured on, it runs 30 times slower when the destination is 1 to 15
+ * bytes past the source modulo a page (and 2-3 times up to 31), so such
+ * copies, up to 63 for margin, go through the loop (bench/README.md).
+ */
+static int rep_ok(const void *d, const void *s, size_t n)
+{
+	return n >= REP_MIN && (((uintptr_t)d - (uintptr_t)s - 1) & 4095) >= 63;
+}
+
 static void rep_movsb(void *d, const void *s, size_t n)
 {
 	__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
@@ -87,10 +109,10 @@ void *(memcpy)(void *restrict dst, const void *restrict src, size_t n)
 {
 	if (n < 16)
 		copy_short(dst, src, n);
-	else if (n < REP_MIN)
-		copy_forward(dst, src, n);
-	else
+	else if (rep_ok(dst, src, n))
 		rep_movsb(dst, src, n);
+	else
+		copy_forward(dst, src, n);
 	return dst;
 }
 
@@ -103,10 +125,10 @@ void *(memmove)(void *dst, const void *src, size_t n)
 		copy_short(dst, src, n);
 	else if (!forward)
 		copy_backward(dst, src, n);
-	else if (n < REP_MIN)
-		copy_forward(dst, src, n);
-	else
+	else if (rep_ok(dst, src, n))
 		rep_movsb(dst, src, n);
+	else
+		copy_forward(dst, src, n);
 	return dst;
 }
 
@@ -117,7 +139,14 @@ void *(memset)(void *dst, int c, size_t n)
 	if (n >= REP_MIN) {
 		rep_stosb(d, (unsigned char)c, n);
 	} else if (n >= 16) {
-		for (size_t i = 0; i + 16 < n; i += 16) {
+		size_t i = 0;
+		for (; i + 32 < n; i += 32) {
+			*(mg__uword *)(d + i) = v;
+			*(mg__uword *)(d + i + 8) = v;
+			*(mg__uword *)(d + i + 16) = v;
+			*(mg__uword *)(d + i + 24) = v;
+		}
+		if (i + 16 < n) {
 			*(mg__uword *)(d + i) = v;
 			*(mg__uword *)(d + i + 8) = v;
 		}

@@ -28,7 +28,7 @@ int(memcmp)(const void *a, const void *b, size_t n)
  * (a terminator, for strnlen) up to the end of its word: see strlen().
  */
 __attribute__((no_sanitize_address)) void *memchr(const void *s, int c,
-						  size_t n)
+                                                  size_t n)
 {
 	const unsigned char *p = s;
 	unsigned char b = (unsigned char)c;
@@ -56,21 +56,33 @@ void *memrchr(const void *s, int c, size_t n)
 }
 
 /*
- * Reads whole aligned words, so it may look at up to 7 bytes before (s)
- * and after the terminator. An aligned word never straddles a page, so
- * that cannot fault; it is outside the object, which AddressSanitizer
- * would report, hence the attribute.
+ * Reads aligned pairs of words, so it may look at up to 15 bytes before
+ * (s) and after the terminator. An aligned 16-byte pair never straddles a
+ * page, so that cannot fault; it is outside the object, which
+ * AddressSanitizer would report, hence the attribute.
  */
 __attribute__((no_sanitize_address)) size_t(strlen)(const char *s)
 {
 	uintptr_t start = (uintptr_t)s;
-	const mg__word *w = (const mg__word *)(start & ~(uintptr_t)7);
+	const mg__word *w = (const mg__word *)(start & ~(uintptr_t)15);
+	uint64_t lo = w[0], hi = w[1];
 	/* Make the bytes before (s) non-zero so they cannot match. */
-	uint64_t v = *w | ((1ull << 8 * (start & 7)) - 1);
-	uint64_t z;
-	while (!(z = mg__zero_byte(v)))
-		v = *++w;
-	return (uintptr_t)w + mg__first_flag(z) - start;
+	size_t skip = start & 15;
+	if (skip >= 8) {
+		lo = ~0ull;
+		hi |= (1ull << 8 * (skip - 8)) - 1;
+	} else {
+		lo |= (1ull << 8 * skip) - 1;
+	}
+	while (!(mg__zero_byte(lo) | mg__zero_byte(hi))) {
+		w += 2;
+		lo = w[0];
+		hi = w[1];
+	}
+	uint64_t z = mg__zero_byte(lo);
+	size_t at =
+	    z ? mg__first_flag(z) : 8 + mg__first_flag(mg__zero_byte(hi));
+	return (uintptr_t)w + at - start;
 }
 
 size_t strnlen(const char *s, size_t max)

@@ -15,7 +15,7 @@
  * (flip: reversed), minus one, as a signed index; its period in (*period).
  */
 static ptrdiff_t max_suffix(const unsigned char *x, ptrdiff_t m, bool flip,
-			    ptrdiff_t *period)
+                            ptrdiff_t *period)
 {
 	ptrdiff_t ms = -1, j = 0, k = 1, p = 1;
 	while (j + k < m) {
@@ -62,7 +62,7 @@ static factor factorize(const unsigned char *x, ptrdiff_t m)
 }
 
 static const unsigned char *two_way(const unsigned char *y, ptrdiff_t n,
-				    const unsigned char *x, ptrdiff_t m)
+                                    const unsigned char *x, ptrdiff_t m)
 {
 	factor f = factorize(x, m);
 	ptrdiff_t mem = 0; /* bytes of the left part known to match */

@@ -1,4 +1,4 @@
-/* libc/strtol.c: strtol and its siblings, with C's exact end and range rules. */
+/* libc/strtol.c: strtol and its siblings, with C's end and range rules. */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -81,7 +81,7 @@ static long long to_signed(const number *n, unsigned long long max)
 			return -(long long)max - 1;
 		}
 		return n->mag == max + 1 ? -(long long)max - 1
-					 : -(long long)n->mag;
+		                         : -(long long)n->mag;
 	}
 	if (n->overflow || n->mag > max) {
 		errno = ERANGE;
@@ -91,8 +91,7 @@ static long long to_signed(const number *n, unsigned long long max)
 }
 
 /* An unsigned result up to (max); a minus sign negates modulo max + 1. */
-static unsigned long long to_unsigned(const number *n,
-				      unsigned long long max)
+static unsigned long long to_unsigned(const number *n, unsigned long long max)
 {
 	if (n->overflow || n->mag > max) {
 		errno = ERANGE;
@@ -124,7 +123,7 @@ long strtol(const char *restrict s, char **restrict end, int base)
 }
 
 unsigned long long strtoull(const char *restrict s, char **restrict end,
-			    int base)
+                            int base)
 {
 	number n;
 	return parse(s, end, base, &n) ? to_unsigned(&n, ULLONG_MAX) : 0;
@@ -133,8 +132,9 @@ unsigned long long strtoull(const char *restrict s, char **restrict end,
 unsigned long strtoul(const char *restrict s, char **restrict end, int base)
 {
 	number n;
-	return parse(s, end, base, &n) ? (unsigned long)to_unsigned(&n, ULONG_MAX)
-				       : 0;
+	return parse(s, end, base, &n)
+	           ? (unsigned long)to_unsigned(&n, ULONG_MAX)
+	           : 0;
 }
 
 intmax_t strtoimax(const char *restrict s, char **restrict end, int base)

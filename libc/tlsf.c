@@ -118,14 +118,14 @@ static void release(mg__block *b)
 		mg__block *p = prev_free_block(b);
 		remove_free(p);
 		tlsf_set_head(p, tlsf_size(p) + tlsf_size(b),
-			      p->head & TLSF_FLAGS);
+		              p->head & TLSF_FLAGS);
 		b = p;
 	}
 	mg__block *next = tlsf_next(b);
 	if (next->head & TLSF_FREE) {
 		remove_free(next);
 		tlsf_set_head(b, tlsf_size(b) + tlsf_size(next),
-			      b->head & TLSF_FLAGS);
+		              b->head & TLSF_FLAGS);
 	}
 	link_free(b);
 	insert_free(b);
@@ -187,7 +187,8 @@ mg__block *mg__tlsf_alloc_aligned(size_t size, size_t align)
 	uintptr_t pay = (uintptr_t)b + TLSF_PAYLOAD;
 	uintptr_t at = (pay + align - 1) & ~(uintptr_t)(align - 1);
 	if (at != pay && at - pay < TLSF_MIN_BLOCK)
-		at = (pay + TLSF_MIN_BLOCK + align - 1) & ~(uintptr_t)(align - 1);
+		at = (pay + TLSF_MIN_BLOCK + align - 1) &
+		     ~(uintptr_t)(align - 1);
 	size_t gap = at - pay;
 	if (gap) {
 		mg__block *a = (mg__block *)((char *)b + gap);
@@ -212,8 +213,7 @@ bool mg__tlsf_resize(mg__block *b, size_t size)
 	size_t cur = tlsf_size(b);
 	mg__block *next = tlsf_next(b);
 	if (size > cur) {
-		if (!(next->head & TLSF_FREE) ||
-		    cur + tlsf_size(next) < size)
+		if (!(next->head & TLSF_FREE) || cur + tlsf_size(next) < size)
 			return false;
 		remove_free(next);
 		tlsf_set_head(b, cur + tlsf_size(next), b->head & TLSF_FLAGS);

@@ -118,7 +118,6 @@ bool mg__tlsf_resize(mg__block *b, size_t size);
  */
 mg__block *mg__tlsf_block(void *p, const char *who);
 /* Abort: "(who): (what) (p)". */
-_Noreturn void mg__tlsf_fail(const char *who, const char *what,
-			     const void *p);
+_Noreturn void mg__tlsf_fail(const char *who, const char *what, const void *p);
 
 #endif

@@ -58,7 +58,8 @@ static size_t check_lists(size_t limit)
 	size_t count = 0;
 	for (unsigned fl = 0; fl < TLSF_FL_COUNT; fl++) {
 		if (!!(h->fl_map & (1ull << fl)) != !!h->sl_map[fl])
-			fail("first-level bitmap wrong, level", h->lists[fl][0]);
+			fail("first-level bitmap wrong, level",
+			     h->lists[fl][0]);
 		for (unsigned sl = 0; sl < TLSF_SL_COUNT; sl++) {
 			const mg__block *b = h->lists[fl][sl];
 			if (!!(h->sl_map[fl] & (1u << sl)) != !!b)
@@ -67,8 +68,9 @@ static size_t check_lists(size_t limit)
 			     prev = b, b = b->next_free) {
 				unsigned f, s;
 				tlsf_mapping(tlsf_size(b), &f, &s);
-				if (!tlsf_in_heap(b) || !(b->head & TLSF_FREE) ||
-				    f != fl || s != sl || b->prev_free != prev)
+				if (!tlsf_in_heap(b) ||
+				    !(b->head & TLSF_FREE) || f != fl ||
+				    s != sl || b->prev_free != prev)
 					fail("bad free-list entry", b);
 				if (++count > limit)
 					fail("free lists hold too many blocks",

@@ -76,9 +76,9 @@ long mgl_atol(const char *s);
 long long mgl_atoll(const char *s);
 
 void mgl_qsort(void *base, size_t n, size_t size,
-	       int (*cmp)(const void *, const void *));
+               int (*cmp)(const void *, const void *));
 void *mgl_bsearch(const void *key, const void *base, size_t n, size_t size,
-		  int (*cmp)(const void *, const void *));
+                  int (*cmp)(const void *, const void *));
 int mgl_abs(int x);
 long mgl_labs(long x);
 long long mgl_llabs(long long x);
@@ -90,7 +90,7 @@ _Noreturn void mgl_abort(void);
 _Noreturn void mgl_exit(int status);
 _Noreturn void mgl___stack_chk_fail(void);
 _Noreturn void mgl_mg__libc_assert_fail(const char *expr, const char *file,
-					int line);
+                                        int line);
 
 int mgl_isalnum(int c);
 int mgl_isalpha(int c);

@@ -5,8 +5,7 @@
 #ifdef NDEBUG
 #define assert(e) ((void)0)
 #else
-#define assert(e)                                                             \
-	((e) ? (void)0 : mg__libc_assert_fail(#e, __FILE__, __LINE__))
+#define assert(e) ((e) ? (void)0 : mg__libc_assert_fail(#e, __FILE__, __LINE__))
 #endif
 
 #ifndef MG__LIBC_ASSERT_DECLARED
@@ -16,7 +15,7 @@
  * which ends the unikernel.
  */
 _Noreturn void mg__libc_assert_fail(const char *expr, const char *file,
-				    int line);
+                                    int line);
 #endif
 
 #ifndef __cplusplus

@@ -24,19 +24,18 @@
  * cut it; -1 with errno EOVERFLOW if that exceeds INT_MAX.
  */
 int snprintf(char *restrict buf, size_t size, const char *restrict fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 int vsnprintf(char *restrict buf, size_t size, const char *restrict fmt,
-	      va_list ap) __attribute__((format(printf, 3, 0)));
+              va_list ap) __attribute__((format(printf, 3, 0)));
 int sprintf(char *restrict buf, const char *restrict fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int vsprintf(char *restrict buf, const char *restrict fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
+    __attribute__((format(printf, 2, 0)));
 
 /* To the console (mg_platform_console_write); they return what C says. */
-int printf(const char *restrict fmt, ...)
-	__attribute__((format(printf, 1, 2)));
+int printf(const char *restrict fmt, ...) __attribute__((format(printf, 1, 2)));
 int vprintf(const char *restrict fmt, va_list ap)
-	__attribute__((format(printf, 1, 0)));
+    __attribute__((format(printf, 1, 0)));
 int puts(const char *s);
 int putchar(int c);
 

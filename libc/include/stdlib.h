@@ -48,19 +48,18 @@ size_t malloc_usable_size(void *p);
  */
 long strtol(const char *restrict nptr, char **restrict end, int base);
 long long strtoll(const char *restrict nptr, char **restrict end, int base);
-unsigned long strtoul(const char *restrict nptr, char **restrict end,
-		      int base);
+unsigned long strtoul(const char *restrict nptr, char **restrict end, int base);
 unsigned long long strtoull(const char *restrict nptr, char **restrict end,
-			    int base);
+                            int base);
 int atoi(const char *s);
 long atol(const char *s);
 long long atoll(const char *s);
 
 /* Introsort: O(n log n) comparisons in the worst case, not stable. */
 void qsort(void *base, size_t n, size_t size,
-	   int (*cmp)(const void *, const void *));
+           int (*cmp)(const void *, const void *));
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
-	      int (*cmp)(const void *, const void *));
+              int (*cmp)(const void *, const void *));
 
 int abs(int x);
 long labs(long x);

@@ -26,11 +26,12 @@ size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strpbrk(const char *s, const char *accept);
 char *strtok_r(char *restrict s, const char *restrict delim,
-	       char **restrict save);
+               char **restrict save);
 
 char *strcpy(char *restrict dst, const char *restrict src);
 char *strncpy(char *restrict dst, const char *restrict src, size_t n);
-/* BSD: copies at most (size) - 1 bytes, always terminates, returns strlen(src). */
+/* BSD: copies at most (size) - 1 bytes, always terminates, returns strlen(src).
+ */
 size_t strlcpy(char *restrict dst, const char *restrict src, size_t size);
 char *strcat(char *restrict dst, const char *restrict src);
 char *strncat(char *restrict dst, const char *restrict src, size_t n);

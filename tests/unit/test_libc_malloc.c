@@ -1,4 +1,4 @@
-/* The freestanding libc's TLSF allocator: contents, alignment, reuse, checks. */
+/* The freestanding libc's TLSF allocator: contents, alignment, checks. */
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
@@ -61,15 +61,18 @@ static slot slots[SLOTS];
 static size_t random_size(void)
 {
 	switch (below(20)) {
-	case 0: return 4096 + below(128 << 10);
+	case 0:
+		return 4096 + below(128 << 10);
 	case 1:
 	case 2:
 	case 3:
 	case 4:
 	case 5:
 	case 6:
-	case 7: return 128 + below(4096);
-	default: return below(129);
+	case 7:
+		return 128 + below(4096);
+	default:
+		return below(129);
 	}
 }
 
@@ -85,8 +88,8 @@ static void check(const slot *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (s->p[i] != (unsigned char)(s->seed + i * 7))
 			mgt_fail(__FILE__, __LINE__,
-				 "block %p (%zu bytes) changed at %zu",
-				 (void *)s->p, s->size, i);
+			         "block %p (%zu bytes) changed at %zu",
+			         (void *)s->p, s->size, i);
 }
 
 static void check_placement(const slot *s)
@@ -114,13 +117,15 @@ static void new_block(slot *s)
 		for (size_t i = 0; s->p && i < size; i++)
 			if (s->p[i])
 				mgt_fail(__FILE__, __LINE__, "calloc: byte %zu",
-					 i);
+				         i);
 		break;
 	case 2:
 		s->align = 64;
 		ASSERT_EQ(mgl_posix_memalign((void **)&s->p, 64, size), 0);
 		break;
-	default: s->p = mgl_malloc(size); break;
+	default:
+		s->p = mgl_malloc(size);
+		break;
 	}
 	ASSERT_TRUE(s->p != NULL);
 	s->size = size;
@@ -159,8 +164,8 @@ static void check_no_overlap(void)
 	qsort(sorted, n, sizeof *sorted, by_address);
 	for (size_t i = 1; i < n; i++)
 		ASSERT_CMP(sorted[i - 1].p +
-				   mgl_malloc_usable_size(sorted[i - 1].p),
-			   <=, sorted[i].p);
+		               mgl_malloc_usable_size(sorted[i - 1].p),
+		           <=, sorted[i].p);
 }
 
 MGT_TEST(random_sequences_keep_contents)
@@ -329,7 +334,7 @@ static void expect_abort(void (*fn)(void *), const char *message)
 	int status = mgt_run_child(fn, NULL, out, sizeof out);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
 		mgt_fail(__FILE__, __LINE__, "no abort, status %#x: %s", status,
-			 out);
+		         out);
 	ASSERT_CONTAINS(out, message);
 }
 

@@ -61,9 +61,26 @@ static uint64_t int_slot(int v)
 static uint64_t edgy_value(void)
 {
 	static const uint64_t edges[] = {
-		0, 1, (uint64_t)-1, 0x7f, 0x80, 0xff, 0x100, 0x7fff, 0x8000,
-		0xffff, 0x7fffffff, 0x80000000, 0xffffffff, 0x100000000,
-		0x7fffffffffffffff, 0x8000000000000000, 10, 99, 100, 0x12345678,
+	    0,
+	    1,
+	    (uint64_t)-1,
+	    0x7f,
+	    0x80,
+	    0xff,
+	    0x100,
+	    0x7fff,
+	    0x8000,
+	    0xffff,
+	    0x7fffffff,
+	    0x80000000,
+	    0xffffffff,
+	    0x100000000,
+	    0x7fffffffffffffff,
+	    0x8000000000000000,
+	    10,
+	    99,
+	    100,
+	    0x12345678,
 	};
 	if (below(3) == 0)
 		return edges[below(sizeof edges / sizeof *edges)];
@@ -71,8 +88,13 @@ static uint64_t edgy_value(void)
 }
 
 static const char *const strings[] = {
-	"", "a", "hello", "hello, world", "tab\there", "\x80\xff high",
-	"a much longer string that goes on for a while, to be cut short",
+    "",
+    "a",
+    "hello",
+    "hello, world",
+    "tab\there",
+    "\x80\xff high",
+    "a much longer string that goes on for a while, to be cut short",
 };
 
 static void gen_flags(fmt_case *c, char conv)
@@ -93,15 +115,27 @@ static void gen_width_prec(fmt_case *c, char conv)
 {
 	char s[16];
 	switch (below(4)) {
-	case 0: snprintf(s, sizeof s, "%zu", 1 + below(30)); add(c, s); break;
-	case 1: add(c, "*"); add_arg(c, int_slot((int)below(61) - 30)); break;
-	default: break;
+	case 0:
+		snprintf(s, sizeof s, "%zu", 1 + below(30));
+		add(c, s);
+		break;
+	case 1:
+		add(c, "*");
+		add_arg(c, int_slot((int)below(61) - 30));
+		break;
+	default:
+		break;
 	}
 	if (conv == 'c' || below(2)) /* a precision with %c is undefined */
 		return;
 	switch (below(4)) {
-	case 0: add(c, "."); break;
-	case 1: snprintf(s, sizeof s, ".%zu", below(30)); add(c, s); break;
+	case 0:
+		add(c, ".");
+		break;
+	case 1:
+		snprintf(s, sizeof s, ".%zu", below(30));
+		add(c, s);
+		break;
 	default:
 		add(c, ".*");
 		add_arg(c, int_slot((int)below(36) - 5));
@@ -111,15 +145,15 @@ static void gen_width_prec(fmt_case *c, char conv)
 
 static void gen_length_and_arg(fmt_case *c, char conv)
 {
-	static const char *const lens[] = {"", "hh", "h", "l", "ll",
-					   "z",  "t",  "j"};
+	static const char *const lens[] = {"",   "hh", "h", "l",
+	                                   "ll", "z",  "t", "j"};
 	if (conv == 'c') {
 		add_arg(c, int_slot((int)edgy_value()));
 	} else if (conv == 's') {
 		size_t i = below(sizeof strings / sizeof *strings + 1);
 		add_arg(c, i < sizeof strings / sizeof *strings
-				   ? (uint64_t)(uintptr_t)strings[i]
-				   : 0);
+		               ? (uint64_t)(uintptr_t)strings[i]
+		               : 0);
 	} else if (conv == 'p') {
 		add_arg(c, below(5) ? edgy_value() : 0);
 	} else {
@@ -155,9 +189,9 @@ static void gen_case(fmt_case *c)
 }
 
 #define A(i) c->args[i]
-#define ALL_ARGS                                                              \
-	A(0), A(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9), A(10),    \
-		A(11), A(12), A(13), A(14), A(15)
+#define ALL_ARGS                                                               \
+	A(0), A(1), A(2), A(3), A(4), A(5), A(6), A(7), A(8), A(9), A(10),     \
+	    A(11), A(12), A(13), A(14), A(15)
 
 /* Format (c) with both libraries into a (cap)-byte buffer; compare all. */
 static void compare(const fmt_case *c, size_t cap)
@@ -169,10 +203,10 @@ static void compare(const fmt_case *c, size_t cap)
 	int rg = mgl_snprintf(got, cap, c->fmt, ALL_ARGS);
 	if (rw != rg || memcmp(want, got, sizeof want) != 0)
 		mgt_fail(__FILE__, __LINE__,
-			 "format \"%s\" cap %zu: glibc %d \"%.*s\", ours %d "
-			 "\"%.*s\"",
-			 c->fmt, cap, rw, (int)(cap ? cap - 1 : 0), want, rg,
-			 (int)(cap ? cap - 1 : 0), got);
+		         "format \"%s\" cap %zu: glibc %d \"%.*s\", ours %d "
+		         "\"%.*s\"",
+		         c->fmt, cap, rw, (int)(cap ? cap - 1 : 0), want, rg,
+		         (int)(cap ? cap - 1 : 0), got);
 }
 
 MGT_TEST(random_formats_match_glibc)
@@ -188,28 +222,28 @@ MGT_TEST(random_formats_match_glibc)
 
 MGT_TEST(every_length_and_edge_value)
 {
-	static const char *const lens[] = {"", "hh", "h", "l", "ll",
-					   "z",  "t",  "j"};
+	static const char *const lens[] = {"",   "hh", "h", "l",
+	                                   "ll", "z",  "t", "j"};
 	const char *convs = "diuoxX";
 	const uint64_t values[] = {0,
-				   1,
-				   (uint64_t)-1,
-				   0x80,
-				   0x8000,
-				   0x80000000,
-				   0x8000000000000000,
-				   0x7fffffffffffffff,
-				   0xfedcba9876543210};
+	                           1,
+	                           (uint64_t)-1,
+	                           0x80,
+	                           0x8000,
+	                           0x80000000,
+	                           0x8000000000000000,
+	                           0x7fffffffffffffff,
+	                           0xfedcba9876543210};
 	fmt_case c = {0};
 	for (size_t l = 0; l < 8; l++)
 		for (const char *v = convs; *v; v++)
 			for (size_t i = 0; i < sizeof values / sizeof *values;
 			     i++) {
 				snprintf(c.fmt, sizeof c.fmt, "[%%#%s%c]",
-					 lens[l], *v);
+				         lens[l], *v);
 				if (*v != 'o' && *v != 'x' && *v != 'X')
 					snprintf(c.fmt, sizeof c.fmt,
-						 "[%%+%s%c]", lens[l], *v);
+					         "[%%+%s%c]", lens[l], *v);
 				c.args[0] = values[i];
 				compare(&c, 1024);
 			}
@@ -275,7 +309,7 @@ MGT_TEST(vsprintf_and_null_pointers)
 {
 	char buf[64];
 	ASSERT_EQ(call_vsprintf(buf, "%s|%p|%5.1s|", (char *)NULL, NULL, "xyz"),
-		  19);
+	          19);
 	ASSERT_STREQ(buf, "(null)|(nil)|    x|");
 }
 

@@ -52,20 +52,21 @@ static void random_number_text(char *s, size_t cap, int base)
 	s[n] = 0;
 }
 
-#define CHECK_STRTO(ours, theirs, s, base)                                    \
-	do {                                                                  \
-		char *eo = NULL, *et = NULL;                                  \
-		mgl_errno = 0;                                                \
-		errno = 0;                                                    \
-		unsigned long long vo = (unsigned long long)ours(s, &eo, base); \
-		unsigned long long vt =                                       \
-			(unsigned long long)theirs(s, &et, base);             \
-		if (vo != vt || mgl_errno != errno || eo != et)               \
-			mgt_fail(__FILE__, __LINE__,                          \
-				 #ours "(\"%s\", %d): %llx errno %d end %td, " \
-				       "glibc %llx errno %d end %td",         \
-				 s, base, vo, mgl_errno, eo - s, vt, errno,   \
-				 et - s);                                     \
+#define CHECK_STRTO(ours, theirs, s, base)                                     \
+	do {                                                                   \
+		char *eo = NULL, *et = NULL;                                   \
+		mgl_errno = 0;                                                 \
+		errno = 0;                                                     \
+		unsigned long long vo =                                        \
+		    (unsigned long long)ours(s, &eo, base);                    \
+		unsigned long long vt =                                        \
+		    (unsigned long long)theirs(s, &et, base);                  \
+		if (vo != vt || mgl_errno != errno || eo != et)                \
+			mgt_fail(__FILE__, __LINE__,                           \
+			         #ours "(\"%s\", %d): %llx errno %d end %td, " \
+			               "glibc %llx errno %d end %td",          \
+			         s, base, vo, mgl_errno, eo - s, vt, errno,    \
+			         et - s);                                      \
 	} while (0)
 
 MGT_TEST(strtol_family_random_against_glibc)
@@ -84,20 +85,32 @@ MGT_TEST(strtol_family_random_against_glibc)
 MGT_TEST(strtol_edges)
 {
 	static const char *const cases[] = {
-		"9223372036854775807",  "9223372036854775808",
-		"-9223372036854775808", "-9223372036854775809",
-		"18446744073709551615", "18446744073709551616",
-		"-18446744073709551615", "-18446744073709551616",
-		"0x7fffffffffffffff",   "-0x8000000000000000",
-		"0xffffffffffffffff",   "0x10000000000000000",
-		"",                     "   ",
-		"-",                    "+",
-		"0x",                   "0xg",
-		"-0x",                  "0X1A",
-		"017",                  "08",
-		"0",                    "  -0",
-		"99999999999999999999999999999999999999x",
-		"zzzzzzzzzzzzzzzzzzzzzzzz",
+	    "9223372036854775807",
+	    "9223372036854775808",
+	    "-9223372036854775808",
+	    "-9223372036854775809",
+	    "18446744073709551615",
+	    "18446744073709551616",
+	    "-18446744073709551615",
+	    "-18446744073709551616",
+	    "0x7fffffffffffffff",
+	    "-0x8000000000000000",
+	    "0xffffffffffffffff",
+	    "0x10000000000000000",
+	    "",
+	    "   ",
+	    "-",
+	    "+",
+	    "0x",
+	    "0xg",
+	    "-0x",
+	    "0X1A",
+	    "017",
+	    "08",
+	    "0",
+	    "  -0",
+	    "99999999999999999999999999999999999999x",
+	    "zzzzzzzzzzzzzzzzzzzzzzzz",
 	};
 	const int bases[] = {0, 2, 8, 10, 16, 36};
 	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
@@ -105,8 +118,7 @@ MGT_TEST(strtol_edges)
 			CHECK_STRTO(mgl_strtol, strtol, cases[i], bases[b]);
 			CHECK_STRTO(mgl_strtoul, strtoul, cases[i], bases[b]);
 			CHECK_STRTO(mgl_strtoll, strtoll, cases[i], bases[b]);
-			CHECK_STRTO(mgl_strtoull, strtoull, cases[i],
-				    bases[b]);
+			CHECK_STRTO(mgl_strtoull, strtoull, cases[i], bases[b]);
 		}
 	ASSERT_EQ(mgl_strtol("12", NULL, 10), 12);
 	ASSERT_EQ(mgl_strtoimax("-5", NULL, 10), -5);
@@ -149,13 +161,20 @@ static int cmp_item(const void *a, const void *b)
 static uint32_t pattern_key(int pattern, size_t i, size_t n)
 {
 	switch (pattern) {
-	case 0: return (uint32_t)rnd();
-	case 1: return (uint32_t)i;                   /* sorted */
-	case 2: return (uint32_t)(n - i);             /* reversed */
-	case 3: return 7;                             /* all equal */
-	case 4: return (uint32_t)below(4);            /* few distinct */
-	case 5: return (uint32_t)(i < n / 2 ? i : n - i); /* organ pipe */
-	default: return (uint32_t)(i % 16);           /* sawtooth */
+	case 0:
+		return (uint32_t)rnd();
+	case 1:
+		return (uint32_t)i; /* sorted */
+	case 2:
+		return (uint32_t)(n - i); /* reversed */
+	case 3:
+		return 7; /* all equal */
+	case 4:
+		return (uint32_t)below(4); /* few distinct */
+	case 5:
+		return (uint32_t)(i < n / 2 ? i : n - i); /* organ pipe */
+	default:
+		return (uint32_t)(i % 16); /* sawtooth */
 	}
 }
 
@@ -167,8 +186,8 @@ static void check_qsort(size_t n)
 	char *seen = malloc(n ? n : 1);
 	for (int pattern = 0; pattern < 7; pattern++) {
 		for (size_t i = 0; i < n; i++) {
-			a[i] = (item){pattern_key(pattern, i, n), (uint32_t)i,
-				      {0}};
+			a[i] = (item){
+			    pattern_key(pattern, i, n), (uint32_t)i, {0}};
 			key_of[i] = a[i].key;
 		}
 		mgl_qsort(a, n, sizeof *a, cmp_item);
@@ -341,7 +360,7 @@ static void expect_abort(void (*fn)(void *), const char *message)
 	int status = mgt_run_child(fn, NULL, out, sizeof out);
 	if (!WIFSIGNALED(status) || WTERMSIG(status) != SIGABRT)
 		mgt_fail(__FILE__, __LINE__, "no abort, status %#x: %s", status,
-			 out);
+		         out);
 	ASSERT_CONTAINS(out, message);
 }
 

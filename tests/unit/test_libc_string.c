@@ -28,9 +28,12 @@ static size_t random_len(size_t max)
 {
 	switch (below(4)) {
 	case 0:
-	case 1: return below(40 < max ? 40 : max);
-	case 2: return below(1100 < max ? 1100 : max);
-	default: return below(max);
+	case 1:
+		return below(40 < max ? 40 : max);
+	case 2:
+		return below(1100 < max ? 1100 : max);
+	default:
+		return below(max);
 	}
 }
 
@@ -60,8 +63,8 @@ MGT_TEST(memcpy_random_alignment_and_length)
 		ASSERT_TRUE(mgl_memcpy(got + dof, src + so, n) == got + dof);
 		if (memcmp(got, want, BUF) != 0)
 			mgt_fail(__FILE__, __LINE__,
-				 "memcpy src+%zu dst+%zu n=%zu wrong", so, dof,
-				 n);
+			         "memcpy src+%zu dst+%zu n=%zu wrong", so, dof,
+			         n);
 	}
 }
 
@@ -82,7 +85,7 @@ MGT_TEST(memmove_overlapping_both_ways)
 		ASSERT_TRUE(mgl_memmove(got + d, got + s, n) == got + d);
 		if (memcmp(got, want, BUF) != 0)
 			mgt_fail(__FILE__, __LINE__,
-				 "memmove %zu -> %zu n=%zu wrong", s, d, n);
+			         "memmove %zu -> %zu n=%zu wrong", s, d, n);
 	}
 }
 
@@ -99,7 +102,7 @@ MGT_TEST(memset_random)
 		ASSERT_TRUE(mgl_memset(got + off, c, n) == got + off);
 		if (memcmp(got, want, BUF) != 0)
 			mgt_fail(__FILE__, __LINE__,
-				 "memset +%zu n=%zu c=%d wrong", off, n, c);
+			         "memset +%zu n=%zu c=%d wrong", off, n, c);
 	}
 }
 
@@ -114,7 +117,7 @@ MGT_TEST(memcmp_sign_matches)
 		if (n && below(4)) /* one differing byte, often high-bit */
 			b[ob + below(n)] ^= (unsigned char)(1u << below(8));
 		ASSERT_EQ(sign(mgl_memcmp(a + oa, b + ob, n)),
-			  sign(memcmp(a + oa, b + ob, n)));
+		          sign(memcmp(a + oa, b + ob, n)));
 	}
 	ASSERT_EQ(mgl_memcmp("a", "b", 0), 0);
 	ASSERT_CMP(mgl_memcmp("\x80", "\x7f", 1), >, 0);
@@ -138,14 +141,13 @@ MGT_TEST(strlen_strnlen_memchr_random)
 		size_t max = random_len(BUF - 128);
 		ASSERT_EQ(mgl_strnlen(buf + off, max), strnlen(buf + off, max));
 		int c = below(3) ? (unsigned char)buf[off + below(len + 1)]
-				 : (int)below(256);
+		                 : (int)below(256);
 		ASSERT_TRUE(mgl_memchr(buf + off, c, max) ==
-			    memchr(buf + off, c, max));
+		            memchr(buf + off, c, max));
 		ASSERT_TRUE(mgl_memrchr(buf + off, c, max) ==
-			    memrchr(buf + off, c, max));
+		            memrchr(buf + off, c, max));
 		ASSERT_TRUE(mgl_strchr(buf + off, c) == strchr(buf + off, c));
-		ASSERT_TRUE(mgl_strrchr(buf + off, c) ==
-			    strrchr(buf + off, c));
+		ASSERT_TRUE(mgl_strrchr(buf + off, c) == strrchr(buf + off, c));
 	}
 }
 
@@ -157,7 +159,7 @@ MGT_TEST(scans_stop_at_page_end)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	char *map = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	                 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	ASSERT_TRUE(map != MAP_FAILED);
 	ASSERT_EQ(mprotect(map + page, (size_t)page, PROT_NONE), 0);
 	char *end = map + page;
@@ -200,7 +202,7 @@ MGT_TEST(compare_functions_random)
 		ASSERT_EQ(sign(mgl_strncmp(a, b, n)), sign(strncmp(a, b, n)));
 		ASSERT_EQ(sign(mgl_strcasecmp(a, b)), sign(strcasecmp(a, b)));
 		ASSERT_EQ(sign(mgl_strncasecmp(a, b, n)),
-			  sign(strncasecmp(a, b, n)));
+		          sign(strncasecmp(a, b, n)));
 	}
 }
 
@@ -212,11 +214,11 @@ MGT_TEST(strstr_memmem_random)
 		const char *alphabet = alphabets[below(4)];
 		alpha_string(hay, below(299), alphabet);
 		alpha_string(needle, below(12) + (iter % 10 == 0 ? 20 : 0),
-			     alphabet);
+		             alphabet);
 		ASSERT_TRUE(mgl_strstr(hay, needle) == strstr(hay, needle));
 		size_t hn = strlen(hay), nn = strlen(needle);
 		ASSERT_TRUE(mgl_memmem(hay, hn, needle, nn) ==
-			    memmem(hay, hn, needle, nn));
+		            memmem(hay, hn, needle, nn));
 	}
 	ASSERT_TRUE(mgl_strstr("abc", "") != NULL);
 	ASSERT_STREQ(mgl_strstr("xxabcabd", "abd"), "abd");
@@ -323,11 +325,11 @@ MGT_TEST(strdup_uses_the_heap)
 
 MGT_TEST(strerror_wording)
 {
-	const int codes[] = {0,      EPERM,     ENOENT,    EINTR,     EIO,
-			     EAGAIN, ENOMEM,    EACCES,    EEXIST,    EINVAL,
-			     ENOSPC, EPIPE,     EDOM,      ERANGE,    ENOSYS,
-			     EILSEQ, EOVERFLOW, ENOTSUP,   ETIMEDOUT, ECONNREFUSED,
-			     EBADMSG, EMSGSIZE, ECANCELED, EINPROGRESS};
+	const int codes[] = {
+	    0,         EPERM,        ENOENT,  EINTR,    EIO,       EAGAIN,
+	    ENOMEM,    EACCES,       EEXIST,  EINVAL,   ENOSPC,    EPIPE,
+	    EDOM,      ERANGE,       ENOSYS,  EILSEQ,   EOVERFLOW, ENOTSUP,
+	    ETIMEDOUT, ECONNREFUSED, EBADMSG, EMSGSIZE, ECANCELED, EINPROGRESS};
 	for (size_t i = 0; i < sizeof codes / sizeof *codes; i++)
 		ASSERT_STREQ(mgl_strerror(codes[i]), strerror(codes[i]));
 	ASSERT_STREQ(mgl_strerror(999), "Unknown error 999");
