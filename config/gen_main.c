@@ -254,6 +254,14 @@ char *mg__gen_main(mg_config *c)
 	                "#include <mg/unikernel.h>\n\n");
 	put_includes(&b, &c->order);
 	mg__buf_put(&b, "\n#include \"mg_app.h\"\n");
+	if (strcmp(c->o.target, "hvt") == 0)
+		/* No device of the graph is a net or block device yet. */
+		mg__buf_put(&b,
+		            "\n/* The manifest of the image's net and block "
+		            "devices, read by the tender\n"
+		            " * (mg/hvt_abi.h). */\n"
+		            "#include <mg/hvt_abi.h>\n"
+		            "MG_HVT_MANIFEST(0);\n");
 
 	if (c->order.n)
 		mg__buf_put(&b, "\n/* The devices, filled in by their connect "

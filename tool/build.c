@@ -198,23 +198,30 @@ int cmd_run(int argc, char **argv)
 		free(image);
 		return rc;
 	}
-	if (strcmp(target, "unix") != 0) {
-		fail("run: I do not know how to start a %s image yet", target);
-		free(image);
-		return EXIT_FAIL;
-	}
-	/* The image replaces us: its output and exit status are the run's. */
-	char **args = calloc((size_t)(argc - i) + 2, sizeof(char *));
-	char path[4200];
+	/* The image (or its tender) replaces us: its output and exit status
+	 * are the run's. */
+	char **args = calloc((size_t)(argc - i) + 3, sizeof(char *));
+	char path[4200], tender[4200];
 	snprintf(path, sizeof(path), "./%s", image);
 	if (!args)
 		return EXIT_FAIL;
-	args[0] = path;
+	int n = 0;
+	if (strcmp(target, "hvt") == 0) {
+		snprintf(tender, sizeof(tender), "%s/bin/morgana-hvt",
+		         T.prefix);
+		args[n++] = tender;
+	} else if (strcmp(target, "unix") != 0) {
+		fail("run: I do not know how to start a %s image yet", target);
+		free(args);
+		free(image);
+		return EXIT_FAIL;
+	}
+	args[n++] = path;
 	for (int j = i; j < argc; j++)
-		args[j - i + 1] = argv[j];
+		args[n++] = argv[j];
 	fflush(stdout);
-	execv(path, args);
-	fail("cannot run %s: %s", path, strerror(errno));
+	execv(args[0], args);
+	fail("cannot run %s: %s", args[0], strerror(errno));
 	free(args);
 	free(image);
 	return EXIT_FAIL;

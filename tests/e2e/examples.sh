@@ -3,14 +3,21 @@
 # ASan+UBSan: their output and exit status.
 source "$(dirname "$0")/lib.sh"
 
-hello() { # $1: extra configure flags
+# hvt images run in KVM through morgana-hvt: only where both are here.
+hvt_ready() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
+}
+
+hello() { # $1: configure flags, $2: target
+	local t=${2:-unix}
 	in_copy hello
-	run "$MORGANA" configure -t unix $1
+	run "$MORGANA" configure -t $t $1
 	assert_rc 0
-	assert_out "configured dist/hello.unix for target unix"
+	assert_out "configured dist/hello.$t for target $t"
 	run "$MORGANA" build
 	assert_rc 0
-	assert_file dist/hello.unix
+	assert_file dist/hello.$t
 	run "$MORGANA" run
 	assert_rc 0
 	assert_out "Hello from Morgana"
@@ -22,9 +29,11 @@ hello() { # $1: extra configure flags
 	assert_out "  1: --greeting=Hi there"
 	assert_out "  2: --status=7"
 	assert_out "exiting with status 7"
-	# The image is a program of its own: run it directly too.
-	run ./dist/hello.unix --status=3
-	assert_rc 3
+	if [ "$t" = unix ]; then
+		# The image is a program of its own: run it directly too.
+		run ./dist/hello.unix --status=3
+		assert_rc 3
+	fi
 	run "$MORGANA" run -- --status=256
 	assert_rc 64
 	assert_out "--status"
@@ -34,10 +43,11 @@ hello() { # $1: extra configure flags
 }
 t_hello() { hello ""; }
 t_hello_sanitized() { hello --sanitize; }
+t_hello_hvt() { hello "" hvt; }
 
 timers() {
 	in_copy timers
-	run "$MORGANA" configure -t unix $1
+	run "$MORGANA" configure -t ${2:-unix} $1
 	assert_rc 0
 	run "$MORGANA" build
 	assert_rc 0
@@ -54,10 +64,11 @@ race: the condition won (value 2)"
 }
 t_timers() { timers ""; }
 t_timers_sanitized() { timers --sanitize; }
+t_timers_hvt() { timers "" hvt; }
 
 random() {
 	in_copy random
-	run "$MORGANA" configure -t unix $1
+	run "$MORGANA" configure -t ${2:-unix} $1
 	assert_rc 0
 	run "$MORGANA" build
 	assert_rc 0
@@ -80,6 +91,7 @@ random() {
 }
 t_random() { random ""; }
 t_random_sanitized() { random --sanitize; }
+t_random_hvt() { random "" hvt; }
 
 run_test hello t_hello
 run_test hello_sanitized t_hello_sanitized
@@ -87,4 +99,11 @@ run_test timers t_timers
 run_test timers_sanitized t_timers_sanitized
 run_test random t_random
 run_test random_sanitized t_random_sanitized
+if hvt_ready; then
+	run_test hello_hvt t_hello_hvt
+	run_test timers_hvt t_timers_hvt
+	run_test random_hvt t_random_hvt
+else
+	echo "(no /dev/kvm or morgana-hvt here: the hvt runs are left out)"
+fi
 finish

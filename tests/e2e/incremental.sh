@@ -85,9 +85,34 @@ t_describe_tells_the_stages() {
 	assert_out_re "^cc .*-c random.c"
 }
 
+t_targets_side_by_side() {
+	[ -f "$O/share/morgana/mk/hvt.mk" ] || return 0
+	in_copy hello
+	run "$MORGANA" configure -t unix
+	run "$MORGANA" build
+	assert_rc 0
+	run "$MORGANA" configure -t hvt
+	assert_rc 0
+	run "$MORGANA" build # the last configured: hvt
+	assert_rc 0
+	assert_file dist/hello.hvt
+	run "$MORGANA" build -t unix # still up to date
+	assert_rc 0
+	assert_eq "$(compiled)" ""
+	run "$MORGANA" describe -t unix
+	assert_out "unikernel hello, target unix"
+	run "$MORGANA" describe
+	assert_out "unikernel hello, target hvt"
+	run "$MORGANA" clean
+	assert_out "removed dist/hello.unix"
+	assert_out "removed dist/hello.hvt"
+	assert_no_file dist
+}
+
 run_test nothing_changed_nothing_rebuilt t_nothing_changed_nothing_rebuilt
 run_test a_changed_source_alone_is_rebuilt t_a_changed_source_alone_is_rebuilt
 run_test changed_config_c_configures_again t_changed_config_c_configures_again
 run_test changed_flags_rebuild_everything t_changed_flags_rebuild_everything
 run_test describe_tells_the_stages t_describe_tells_the_stages
+run_test targets_side_by_side t_targets_side_by_side
 finish

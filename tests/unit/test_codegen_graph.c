@@ -340,3 +340,27 @@ MGT_TEST(typed_handles_check_the_module_type)
 	                          "used where a console is expected");
 	mg__cfg_free(c);
 }
+
+MGT_TEST(hvt_images_carry_a_manifest)
+{
+	mg_config *c = cfg_flags("hvt", NULL);
+	mg_app *a = app(c);
+	mg_app_console(a, mg_default_console(c));
+	mg_app_random(a, mg_default_random(c));
+	ASSERT_EQ(mg__cfg_check(c), 0);
+	char *m = mg__gen_main(c);
+	ASSERT_CONTAINS(m, "#include <mg/hvt_abi.h>\nMG_HVT_MANIFEST(0);\n");
+	free(m);
+	char *mk = mg__gen_makefile(c);
+	ASSERT_CONTAINS(mk, "include $(MG_PREFIX)/share/morgana/mk/hvt.mk\n");
+	ASSERT_CONTAINS(mk, "MG_IMAGE := dist/t.hvt\n");
+	free(mk);
+	mg__cfg_free(c);
+	c = cfg();
+	app(c);
+	ASSERT_EQ(mg__cfg_check(c), 0);
+	m = mg__gen_main(c);
+	ASSERT_TRUE(strstr(m, "MANIFEST") == NULL);
+	free(m);
+	mg__cfg_free(c);
+}
