@@ -195,8 +195,11 @@ _Noreturn void mg__boot(void)
 				if (mg_platform_stack_alloc(65536, &base[i],
 							    &usable[i]) != 0)
 					mg_platform_abort("test: no stack");
+			/* Both ends usable (a byte each: every guest
+			 * instruction is slow), then the guard goes. */
 			for (int i = 0; i < 64; i++) {
-				memset(base[i], 1, usable[i]);
+				((volatile char *)base[i])[0] = 1;
+				((volatile char *)base[i])[usable[i] - 1] = 1;
 				mg_platform_stack_free(base[i], usable[i]);
 			}
 		}
@@ -216,6 +219,17 @@ _Noreturn void mg__boot(void)
 	}
 	if (strcmp(t, "ud2") == 0)
 		__asm__ volatile("ud2");
+	/* SSE is off (CR4.OSFXSR clear): #UD, or an emulation failure. */
+	if (strcmp(t, "sse") == 0)
+		__asm__ volatile("xorps %%xmm0, %%xmm0" : : : "memory");
+	/* With no IDT the #UD that follows becomes a triple fault. */
+	if (strcmp(t, "triple") == 0) {
+		struct __attribute__((packed)) {
+			uint16_t limit;
+			uint64_t base;
+		} none = { 0, 0 };
+		__asm__ volatile("lidt %0; ud2" : : "m"(none));
+	}
 	if (strcmp(t, "sleep") == 0)
 		mg_platform_exit(test_sleep());
 	if (strcmp(t, "clock") == 0)

@@ -1,0 +1,244 @@
+#!/usr/bin/env bash
+# The hvt guest platform under the real tender: exit statuses, faults and
+# their reports, the stack canary and guard pages, clocks, sleeping, the
+# heap, entropy, devices, and the hello unikernel on core/.
+source "$(dirname "$0")/lib.sh"
+source "$ROOT/tests/hvt/lib.sh"
+
+t_exit_status() {
+	for s in 0 7 255; do
+		guest exit $s
+		assert_rc $s
+	done
+}
+
+t_hello() {
+	run "$HVT" "$IMG/hello.hvt"
+	assert_rc 0
+	assert_out "Hello from Morgana"
+	run "$HVT" "$IMG/hello.hvt" --greeting="two words" --status=3
+	assert_rc 3
+	assert_out "two words"
+}
+
+t_hello_help() {
+	run "$HVT" "$IMG/hello.hvt" --help
+	assert_rc 0
+	assert_out "--greeting=STRING"
+	assert_out "--logs="
+}
+
+t_hello_bad_argument() {
+	run "$HVT" "$IMG/hello.hvt" --gretting=x
+	assert_rc 64
+	assert_out "unknown boot argument '--gretting'"
+	run "$HVT" "$IMG/hello.hvt" --status=300
+	assert_rc 64
+}
+
+t_argv_round_trip() {
+	guest args "a b" "" "it's" 'back\slash' '"q"'
+	assert_rc 0
+	assert_out "argv[0]=[$IMG/hvt_test.hvt]"
+	assert_out "argv[2]=[a b]"
+	assert_out "argv[3]=[]"
+	assert_out "argv[4]=[it's]"
+	assert_out 'argv[5]=[back\slash]'
+	assert_out 'argv[6]=["q"]'
+}
+
+t_abort() {
+	guest abort
+	assert_rc 134
+	assert_out "test: deliberate abort"
+	assert_out "guest aborted"
+}
+
+t_null_write_faults() {
+	guest write0
+	assert_rc 250
+	assert_out "#PF page fault: write to a not-present page at 0x8 (a NULL pointer dereference)"
+	assert_out_re "rip [0-9a-f]{16} rsp"
+	assert_out "code at rip:"
+}
+
+t_text_write_faults() {
+	guest writetext
+	assert_rc 250
+	assert_out "write to a read-only page at 0x10"
+}
+
+t_rodata_write_faults() {
+	guest writerodata
+	assert_rc 250
+	assert_out "write to a read-only page"
+}
+
+t_data_exec_faults() {
+	guest execdata
+	assert_rc 250
+	assert_out "instruction fetch from a non-executable page"
+}
+
+t_stack_smash_caught() {
+	guest smash
+	assert_rc 134
+	assert_out "stack smashing detected"
+}
+
+t_stack_overflow_named() {
+	guest overflow
+	assert_rc 250
+	assert_out "guest fault: stack overflow in fiber 'deep'"
+	assert_out "write to a not-present page"
+}
+
+t_stack_guards_come_and_go() {
+	guest stacks
+	assert_rc 0
+	assert_out "stacks: ok"
+}
+
+t_bad_pointer_stopped() {
+	guest badptr
+	assert_rc 251
+	assert_out "guest passed an out-of-range pointer to hypercall WRITE: 0xfff00000 + 4096 > memory size"
+}
+
+t_invalid_opcode() {
+	guest ud2
+	assert_rc 250
+	assert_out "#UD invalid opcode"
+	assert_out "code at rip: 0f 0b"
+}
+
+t_sse_shows_instruction() {
+	# Either #UD (SSE is off) or a KVM emulation failure: both name it.
+	guest sse
+	assert_rc 250
+	assert_out "code at rip: 0f 57 c0"
+}
+
+t_triple_fault() {
+	guest triple
+	assert_rc 250
+	assert_out "triple fault"
+	assert_out "cr0 0x80010033"
+}
+
+t_clock_advances() {
+	guest clock
+	assert_rc 0
+	assert_out_re "^monotonic [0-9]+ -> [0-9]+$"
+}
+
+# check_sleep: $OUT has "slept N us"; at least 50 ms, not much more.
+check_sleep() {
+	local us
+	us=$(printf '%s\n' "$OUT" | sed -n 's/^slept \([0-9]*\) us$/\1/p')
+	[ -n "$us" ] || fail "no 'slept N us' line"
+	[ "$us" -ge 50000 ] || fail "slept $us us, less than 50 ms"
+	[ "$us" -lt 80000 ] || fail "slept $us us, 30 ms more than asked"
+}
+
+t_sleep_50ms() {
+	local t0 t1
+	t0=$(date +%s%N)
+	guest sleep
+	t1=$(date +%s%N)
+	assert_rc 0
+	check_sleep
+	# The host agrees: the guest's clock does not run fast.
+	[ $(((t1 - t0) / 1000000)) -ge 50 ] || fail "process took under 50 ms"
+}
+
+t_scheduler_sleep_50ms() {
+	run "$HVT" "$IMG/hello.hvt" --sleep-ms=50
+	assert_rc 0
+	check_sleep
+}
+
+t_heap_most_of_memory() {
+	run "$HVT" --mem=64 "${BIND[@]}" "$IMG/hvt_test.hvt" heap
+	assert_rc 0
+	local mib
+	mib=$(printf '%s\n' "$OUT" | sed -n 's/^heap: \([0-9]*\) MiB allocated$/\1/p')
+	[ -n "$mib" ] || fail "no heap line"
+	[ "$mib" -ge 60 ] || fail "only $mib MiB of 64 allocated"
+	assert_out "heap: 8 GiB refused"
+	assert_out "again ok"
+}
+
+t_small_memory() {
+	run "$HVT" --mem=2 "$IMG/hello.hvt"
+	assert_rc 0
+	assert_out "Hello from Morgana"
+}
+
+t_entropy() {
+	guest entropy
+	assert_rc 0
+	assert_out "differs"
+}
+
+t_devices() {
+	# acquire 0, again MG_EBUSY, unknown MG_ENOENT, I/O not yet
+	# implemented MG_ENOTSUP; the block capacity is the file's size.
+	guest devices
+	assert_rc 0
+	assert_out "devices: 0 -13 -6 -12 0 capacity 1048576"
+}
+
+t_run_as_linux_process() {
+	run "$IMG/hello.hvt"
+	assert_rc 126
+	assert_out "hello.hvt: this is a Morgana hvt image; run it with morgana-hvt or 'morgana run'"
+}
+
+t_seccomp_confines_tender() {
+	"$HVT" "$IMG/hello.hvt" --sleep-ms=2000 >/dev/null &
+	local pid=$! mode=""
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		sleep 0.1
+		mode=$(sed -n 's/^Seccomp:[[:space:]]*//p' /proc/$pid/status 2>/dev/null)
+		[ "$mode" = 2 ] && break
+	done
+	kill $pid 2>/dev/null
+	wait $pid 2>/dev/null
+	[ "$mode" = 2 ] || fail "Seccomp mode of the running tender is '$mode', not 2 (filter)"
+}
+
+t_minimal_image() {
+	python3 "$ELFMUT" minimal min.hvt 42 || fail "elfmut.py"
+	run "$HVT" min.hvt
+	assert_rc 42
+}
+
+run_test exit_status t_exit_status
+run_test hello t_hello
+run_test hello_help t_hello_help
+run_test hello_bad_argument t_hello_bad_argument
+run_test argv_round_trip t_argv_round_trip
+run_test abort t_abort
+run_test null_write_faults t_null_write_faults
+run_test text_write_faults t_text_write_faults
+run_test rodata_write_faults t_rodata_write_faults
+run_test data_exec_faults t_data_exec_faults
+run_test stack_smash_caught t_stack_smash_caught
+run_test stack_overflow_named t_stack_overflow_named
+run_test stack_guards_come_and_go t_stack_guards_come_and_go
+run_test bad_pointer_stopped t_bad_pointer_stopped
+run_test invalid_opcode t_invalid_opcode
+run_test sse_shows_instruction t_sse_shows_instruction
+run_test triple_fault t_triple_fault
+run_test clock_advances t_clock_advances
+run_test sleep_50ms t_sleep_50ms
+run_test scheduler_sleep_50ms t_scheduler_sleep_50ms
+run_test heap_most_of_memory t_heap_most_of_memory
+run_test small_memory t_small_memory
+run_test entropy t_entropy
+run_test devices t_devices
+run_test run_as_linux_process t_run_as_linux_process
+run_test seccomp_confines_tender t_seccomp_confines_tender
+run_test minimal_image t_minimal_image
+finish

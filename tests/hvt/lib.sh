@@ -1,0 +1,36 @@
+# Helpers of tests/e2e/hvt_*.sh (sourced after tests/e2e/lib.sh): build the
+# test images, check that KVM is usable, and shorthands to run the tender.
+#
+# Without a usable /dev/kvm the scripts FAIL (they never skip silently):
+# the hvt target is only tested where it can run.
+
+HVT=$O/bin/morgana-hvt
+IMG=$O/tests/hvt
+ELFMUT=$ROOT/tests/hvt/elfmut.py
+# hvt_test.hvt declares a network device net0 and a block device disk.
+DISK=$E2E_TMP/disk.img
+BIND=(--net:net0=tap-test --block:disk="$DISK")
+
+hvt_setup_fail() {
+	echo "FAIL setup: $*"
+	echo "0 passed, 1 failed"
+	exit 1
+}
+
+if ! make -s -C "$ROOT" O="$O" hvt-tests >"$E2E_TMP/build.log" 2>&1; then
+	tail -n 30 "$E2E_TMP/build.log"
+	hvt_setup_fail "the hvt test images do not build (make hvt-tests)"
+fi
+if [ ! -c /dev/kvm ]; then
+	hvt_setup_fail "/dev/kvm does not exist: the hvt tests need KVM"
+fi
+if ! (exec 3<>/dev/kvm) 2>/dev/null; then
+	hvt_setup_fail "/dev/kvm cannot be opened read-write by $(id -un): \
+the hvt tests need KVM"
+fi
+truncate -s 1M "$DISK" || hvt_setup_fail "cannot create $DISK"
+
+# guest TEST [ARGS...]: run hvt_test.hvt with its devices bound.
+guest() {
+	run "$HVT" "${BIND[@]}" "$IMG/hvt_test.hvt" "$@"
+}
