@@ -160,6 +160,14 @@ static int configure(const char *target, bool sanitize, int nflags,
 			return EXIT_USAGE;
 		}
 	}
+	if (strpbrk(T.prefix, " \t\n")) {
+		fail(
+		    "I am installed in '%s', a path with a space: make cannot "
+		    "build from there. Install Morgana elsewhere (make install "
+		    "PREFIX=/opt/morgana)",
+		    T.prefix);
+		return EXIT_FAIL;
+	}
 	const char *dir = build_dir(target);
 	if (mkdirs(dir) != 0)
 		return EXIT_FAIL;
@@ -278,6 +286,12 @@ static int reconfigure(const char *target, const char *why)
 		printf(" %s", flags[i]);
 	printf("\n");
 	int rc = configure(target, sanitize, n, flags);
+	if (rc)
+		fail(
+		    "that configure reused the keys of the last one; to change "
+		    "them, run 'morgana configure -t %s' with the keys you "
+		    "want",
+		    target);
 	free(saved);
 	return rc;
 }

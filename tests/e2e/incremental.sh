@@ -51,6 +51,23 @@ t_changed_config_c_configures_again() {
 	grep -q fsanitize=address _build/unix/flags || fail "lost --sanitize"
 }
 
+t_a_saved_key_that_config_c_dropped() {
+	in_copy hello
+	sed -i 's/mg_app_console(app, mg_default_console(c));/mg_key_bool(c, "loud", false, "Shout");\n\tmg_app_console(app, mg_default_console(c));/' config.c
+	run "$MORGANA" configure -t unix --loud
+	assert_rc 0
+	sleep 0.01
+	sed -i '/mg_key_bool(c, "loud"/d' config.c
+	run "$MORGANA" build
+	assert_rc 1
+	assert_out "unknown configure key --loud"
+	assert_out "that configure reused the keys of the last one; to change them, run 'morgana configure -t unix' with the keys you want"
+	run "$MORGANA" configure -t unix
+	assert_rc 0
+	run "$MORGANA" build
+	assert_rc 0
+}
+
 t_changed_flags_rebuild_everything() {
 	in_copy hello
 	run "$MORGANA" configure -t unix
@@ -112,6 +129,7 @@ t_targets_side_by_side() {
 run_test nothing_changed_nothing_rebuilt t_nothing_changed_nothing_rebuilt
 run_test a_changed_source_alone_is_rebuilt t_a_changed_source_alone_is_rebuilt
 run_test changed_config_c_configures_again t_changed_config_c_configures_again
+run_test a_saved_key_that_config_c_dropped t_a_saved_key_that_config_c_dropped
 run_test changed_flags_rebuild_everything t_changed_flags_rebuild_everything
 run_test describe_tells_the_stages t_describe_tells_the_stages
 run_test targets_side_by_side t_targets_side_by_side
