@@ -27,23 +27,11 @@ static void put_include(mg__buf *b, const char *h)
 		mg__buf_printf(b, "#include \"%s\"\n", h);
 }
 
-/* Each header once, in the order of (devs). */
-static void put_includes(mg__buf *b, mg__vec *devs)
+/* Whether (d)'s description was written in config.c (not a built-in):
+ * then what it names is compiled under a #line pointing there. */
+static bool from_config(const mg_device *d)
 {
-	for (size_t i = 0; i < devs->n; i++) {
-		const char *h = ((mg_device *)devs->v[i])->desc->header;
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = strcmp(((mg_device *)devs->v[j])->desc->header,
-			              h) == 0;
-		if (!seen)
-			put_include(b, h);
-	}
-}
-
-static const char *gen_path(mg_config *c, const char *file)
-{
-	return mg__fmt(c, "%s/%s", c->o.build_dir, file);
+	return d->desc->at_file || !d->chosen_from;
 }
 
 static void put_line(mg__buf *b, mg__loc at)
@@ -51,6 +39,31 @@ static void put_line(mg__buf *b, mg__loc at)
 	mg__buf_printf(b, "#line %d \"", at.line);
 	mg__buf_cstr(b, at.file);
 	mg__buf_put(b, "\"\n");
+}
+
+/* Each header once, in the order of (devs); (self) names the file. */
+static void put_includes(mg__buf *b, mg__vec *devs, const char *self)
+{
+	for (size_t i = 0; i < devs->n; i++) {
+		mg_device *d = devs->v[i];
+		const char *h = d->desc->header;
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(((mg_device *)devs->v[j])->desc->header,
+			              h) == 0;
+		if (seen)
+			continue;
+		if (from_config(d))
+			put_line(b, d->code_at);
+		put_include(b, h);
+		if (from_config(d))
+			mg__buf_line_here(b, self);
+	}
+}
+
+static const char *gen_path(mg_config *c, const char *file)
+{
+	return mg__fmt(c, "%s/%s", c->o.build_dir, file);
 }
 
 static bool has_app_keys(mg_config *c, bool *ip)
@@ -119,7 +132,7 @@ char *mg__gen_app_h(mg_config *c)
 		mg__buf_put(&b, "#include <mg/ipaddr.h>\n");
 	if (a->args.n) {
 		mg__buf_put(&b, "\n");
-		put_includes(&b, &a->args);
+		put_includes(&b, &a->args, self);
 	}
 	mg__buf_printf(&b,
 	               "\n/*\n"
@@ -199,11 +212,6 @@ static size_t put_args(mg_config *c, mg__buf *b)
 	return keys.n;
 }
 
-static bool from_config(const mg_device *d)
-{
-	return d->desc->at_file || !d->chosen_from;
-}
-
 static void put_connects(mg_config *c, mg__buf *b, const char *self)
 {
 	mg__buf_put(b, "/* Connect every device, dependencies first. */\n"
@@ -252,7 +260,7 @@ char *mg__gen_main(mg_config *c)
 	mg__buf_put(&b, "#include <stddef.h>\n#include <stdio.h>\n\n"
 	                "#include <mg/error.h>\n#include <mg/platform.h>\n"
 	                "#include <mg/unikernel.h>\n\n");
-	put_includes(&b, &c->order);
+	put_includes(&b, &c->order, self);
 	mg__buf_put(&b, "\n#include \"mg_app.h\"\n");
 	if (strcmp(c->o.target, "hvt") == 0)
 		/* No device of the graph is a net or block device yet. */
@@ -268,9 +276,13 @@ char *mg__gen_main(mg_config *c)
 		                "functions. */\n");
 	for (size_t i = 0; i < c->order.n; i++) {
 		mg_device *d = c->order.v[i];
+		if (from_config(d))
+			put_line(&b, d->code_at);
 		mg__buf_printf(&b, "static %s dev_%s; /* %s/%s */\n",
 		               d->desc->ctype, d->name, d->desc->module,
 		               d->desc->impl);
+		if (from_config(d))
+			mg__buf_line_here(&b, self);
 	}
 
 	bool any_dev_key = false;

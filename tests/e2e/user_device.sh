@@ -84,9 +84,22 @@ t_user_device_wrong_connect_signature() {
 	assert_out_re "^config\.c:$(grep -n 'MG_CONNECT' config.c | cut -d: -f1):[0-9]+: error: too few arguments to function .ticker_connect."
 }
 
+t_user_device_missing_header() {
+	extract
+	sed -i 's/.header = "ticker.h"/.header = "tickr.h"/' config.c
+	run "$MORGANA" configure -t unix
+	assert_rc 0
+	run "$MORGANA" build
+	assert_rc 1
+	# At the device's description in config.c, not in main.c.
+	assert_out_re "^config\.c:$(grep -n 'MG_CONNECT' config.c | cut -d: -f1):[0-9]+: fatal error: tickr\.h: No such file"
+	assert_not_out "main.c:"
+}
+
 run_test user_device_builds_and_runs t_user_device_builds_and_runs
 run_test user_device_connect_failure t_user_device_connect_failure
 run_test user_device_in_describe t_user_device_in_describe
 run_test user_device_miswired t_user_device_miswired
 run_test user_device_wrong_connect_signature t_user_device_wrong_connect_signature
+run_test user_device_missing_header t_user_device_missing_header
 finish
