@@ -178,6 +178,9 @@ static const char *bkey_default(mg_config *c, const mg_boot_key *k)
 {
 	if (!k->def)
 		return "(required)";
+	if (k->type == MG_KEY_INT && (k->min || k->max))
+		return mg__fmt(c, "default %s (%lld..%lld)", k->def, k->min,
+		               k->max);
 	return mg__fmt(
 	    c, k->type == MG_KEY_STRING ? "default \"%s\"" : "default %s",
 	    k->def);

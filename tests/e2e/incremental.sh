@@ -89,7 +89,7 @@ t_describe_tells_the_stages() {
 	assert_out "start: random_start(console, random) from config.c:"
 	assert_out_re '^  random +random/chacha +- +mg_random_chacha_connect +config\.c:[0-9]+$'
 	assert_out_re '^  STAGE +KEY +VALUE +OWNER +DOC$'
-	assert_out_re '^  boot +--count +default 5 +application +How many numbers to print$'
+	assert_out_re '^  boot +--count +default 5 \(0\.\.1000\) +application +How many numbers to print$'
 	run "$MORGANA" describe --dot
 	assert_rc 0
 	assert_out 'digraph "random" {'

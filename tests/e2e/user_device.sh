@@ -50,8 +50,8 @@ t_user_device_in_describe() {
 	run "$MORGANA" describe
 	assert_rc 0
 	assert_out_re "^  ticker +ticker/sleep +console,time +ticker_connect +config\.c:[0-9]+$"
-	assert_out_re "^  boot +--tick-ms +default 10 +ticker +Period of the ticks"
-	assert_out_re "^  boot +--ticks +default 3 +application +How many ticks"
+	assert_out_re "^  boot +--tick-ms +default 10 \(0\.\.1000\) +ticker +Period of the ticks"
+	assert_out_re "^  boot +--ticks +default 3 \(1\.\.100\) +application +How many ticks"
 	assert_out "start: ticks_start(console, ticker) from config.c:"
 	run "$MORGANA" describe --dot
 	assert_out '"ticker" -> "console";'
