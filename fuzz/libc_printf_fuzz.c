@@ -1,5 +1,4 @@
-/* fuzz/libc_printf_fuzz.c: libc's vsnprintf, on any format and against glibc.
- */
+/* fuzz/libc_printf_fuzz.c: libc's vsnprintf on any format, and vs glibc. */
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
