@@ -327,6 +327,19 @@ int ensure_configured(const char *target, const char **out)
 	}
 	if (mtime_ns("config.c") > when)
 		return reconfigure(chosen, "config.c changed");
+	/* The Makefile names the installation that configured: another
+	 * morgana (a new install, _out/ then PREFIX) configures again. */
+	char mk[300];
+	snprintf(mk, sizeof(mk), "%s/Makefile", build_dir(chosen));
+	char *text = read_file(mk);
+	char *prefix = text ? line_value(text, "MG_PREFIX :=") : NULL;
+	bool other = prefix && strcmp(prefix, T.prefix) != 0;
+	free(text);
+	free(prefix);
+	if (other || !text)
+		return reconfigure(chosen, other ? "configured by another "
+		                                   "installation of morgana"
+		                                 : "the Makefile is missing");
 	if (mtime_ns(lib) > when)
 		return reconfigure(chosen, "morgana was updated");
 	return 0;

@@ -30,6 +30,14 @@ t_installed_tool_builds_and_runs() {
 	run env PATH="$TDIR/bin:$PATH" morgana run -- --name=installed
 	assert_rc 0
 	assert_out "Hello, installed!"
+	# Configured by the staged morgana, built by the installed one.
+	run "$MORGANA" configure -t unix
+	assert_rc 0
+	run env PATH="$TDIR/bin:$PATH" morgana build
+	assert_rc 0
+	assert_out "configured by another installation of morgana: configuring again"
+	grep -qx "MG_PREFIX := $prefix" _build/unix/Makefile ||
+		fail "Makefile does not use $prefix after the build"
 }
 
 t_incomplete_installation_is_explained() {
