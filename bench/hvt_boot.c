@@ -50,7 +50,7 @@ static double run_once(char *const argv[])
 	posix_spawn_file_actions_destroy(&fa);
 	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
 		fprintf(stderr, "hvt_boot: %s failed (status %d)\n", argv[0],
-			st);
+		        st);
 		exit(1);
 	}
 	return t;
@@ -65,16 +65,20 @@ static int cmp(const void *a, const void *b)
 int main(int argc, char **argv)
 {
 	int runs = argc > 1 ? atoi(argv[1]) : 200;
-	char *floor_cmd[] = { O "/bench/hvt_floor", NULL };
-	char *hello_cmd[] = { O "/bin/morgana-hvt", O "/tests/hvt/hello.hvt",
-			      NULL };
-	char *empty_cmd[] = { O "/bin/morgana-hvt", "--net:net0=none",
-			      "--block:disk=" O "/bench/hvt_disk.img",
-			      O "/tests/hvt/hvt_test.hvt", "exit", "0", NULL };
-	char *const *cmds[] = { floor_cmd, hello_cmd, empty_cmd };
-	const char *names[] = { "floor (KVM guest that halts)",
-				"morgana-hvt hello.hvt",
-				"morgana-hvt hvt_test.hvt exit 0" };
+	char *floor_cmd[] = {O "/bench/hvt_floor", NULL};
+	char *hello_cmd[] = {O "/bin/morgana-hvt", O "/tests/hvt/hello.hvt",
+	                     NULL};
+	char *empty_cmd[] = {O "/bin/morgana-hvt",
+	                     "--net:net0=none",
+	                     "--block:disk=" O "/bench/hvt_disk.img",
+	                     O "/tests/hvt/hvt_test.hvt",
+	                     "exit",
+	                     "0",
+	                     NULL};
+	char *const *cmds[] = {floor_cmd, hello_cmd, empty_cmd};
+	const char *names[] = {"floor (KVM guest that halts)",
+	                       "morgana-hvt hello.hvt",
+	                       "morgana-hvt hvt_test.hvt exit 0"};
 	enum { N = sizeof cmds / sizeof cmds[0] };
 
 	if (runs < 5)
@@ -105,8 +109,8 @@ int main(int argc, char **argv)
 	}
 	printf("hello / floor: %.2fx\n", med[1] / med[0]);
 
-	char *strip_cmd[] = { "/usr/bin/strip", "-o", O "/bench/hello.stripped",
-			      O "/tests/hvt/hello.hvt", NULL };
+	char *strip_cmd[] = {"/usr/bin/strip", "-o", O "/bench/hello.stripped",
+	                     O "/tests/hvt/hello.hvt", NULL};
 	struct stat st;
 	run_once(strip_cmd);
 	if (stat(O "/bench/hello.stripped", &st) == 0)

@@ -1,5 +1,6 @@
 /* Fuzz the hvt tender's image loader: ELF checks, manifest, page tables. */
-// fuzz-link: tender/hvt/hvt_elf.c tender/hvt/hvt_manifest.c tender/hvt/hvt_x86_64.c
+// fuzz-link: tender/hvt/hvt_elf.c tender/hvt/hvt_manifest.c
+// tender/hvt/hvt_x86_64.c
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -29,7 +30,8 @@ static uint64_t pte_of(const uint8_t *mem, uint64_t cr3, uint64_t va)
 {
 	uint64_t e = cr3;
 	for (int shift = 39; shift >= 12; shift -= 9) {
-		memcpy(&e, mem + (e & MG_HVT_PTE_ADDR) + 8 * ((va >> shift) & 511),
+		memcpy(&e,
+		       mem + (e & MG_HVT_PTE_ADDR) + 8 * ((va >> shift) & 511),
 		       8);
 		if (!(e & MG_HVT_PTE_P) || (e & MG_HVT_PTE_PS) || shift == 12)
 			return e;
@@ -38,7 +40,7 @@ static uint64_t pte_of(const uint8_t *mem, uint64_t cr3, uint64_t va)
 }
 
 static void check_image(const uint8_t *data, size_t size,
-			const mg__hvt_image *img)
+                        const mg__hvt_image *img)
 {
 	CHECK(img->nseg > 0 && img->nseg <= MG__HVT_SEGMENTS_MAX);
 	CHECK(img->end % MG_HVT_PAGE_SIZE == 0 && img->end <= MEM_SIZE);
@@ -54,7 +56,8 @@ static void check_image(const uint8_t *data, size_t size,
 		CHECK(!((g->flags & PF_W) && (g->flags & PF_X)));
 		if (i > 0) {
 			const mg__hvt_segment *p = &img->seg[i - 1];
-			uint64_t p_end = (p->vaddr + p->memsz + 4095) & ~4095ull;
+			uint64_t p_end =
+			    (p->vaddr + p->memsz + 4095) & ~4095ull;
 			CHECK(g->vaddr >= p_end);
 		}
 		if ((g->flags & PF_X) && img->entry >= g->vaddr &&
@@ -65,7 +68,7 @@ static void check_image(const uint8_t *data, size_t size,
 }
 
 static void check_tables(const uint8_t *mem, uint64_t cr3,
-			 const mg__hvt_image *img)
+                         const mg__hvt_image *img)
 {
 	CHECK(!(pte_of(mem, cr3, 0) & MG_HVT_PTE_P));
 	uint64_t e = pte_of(mem, cr3, img->entry);
@@ -77,9 +80,8 @@ static void check_tables(const uint8_t *mem, uint64_t cr3,
 		if (e & MG_HVT_PTE_P) {
 			CHECK(!((e & MG_HVT_PTE_W) && !(e & MG_HVT_PTE_NX)));
 			/* A 2 MiB page maps its aligned frame. */
-			uint64_t mask = e & MG_HVT_PTE_PS
-						? ~((2ull << 20) - 1)
-						: ~0xfffull;
+			uint64_t mask =
+			    e & MG_HVT_PTE_PS ? ~((2ull << 20) - 1) : ~0xfffull;
 			CHECK((e & MG_HVT_PTE_ADDR & mask) == (a & mask));
 		}
 	}
@@ -108,7 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	memset(err, 0x55, sizeof err);
 	if (mg__hvt_manifest_parse(img.manifest, img.manifest_size, devices,
-				   &ndev, err, sizeof err) < 0) {
+	                           &ndev, err, sizeof err) < 0) {
 		CHECK(memchr(err, '\0', sizeof err) && err[0] != '\0');
 	} else {
 		CHECK(ndev <= MG_HVT_DEVICES_MAX);

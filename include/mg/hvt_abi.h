@@ -46,24 +46,25 @@
 
 /* --- memory layout --- */
 
-#define MG_HVT_PAGE_SIZE MG_HVT_U64(0x1000)
-#define MG_HVT_GDT_BASE MG_HVT_U64(0x1000)
-#define MG_HVT_TSS_BASE MG_HVT_U64(0x1080)
+#define MG_HVT_PAGE_SIZE      MG_HVT_U64(0x1000)
+#define MG_HVT_GDT_BASE       MG_HVT_U64(0x1000)
+#define MG_HVT_TSS_BASE       MG_HVT_U64(0x1080)
 #define MG_HVT_BOOT_INFO_BASE MG_HVT_U64(0x2000)
-#define MG_HVT_ARGS_BASE MG_HVT_U64(0x3000)
-#define MG_HVT_ARGS_MAX MG_HVT_U64(0x2000) /* strings and argv together */
-#define MG_HVT_PT_BASE MG_HVT_U64(0x8000)
-#define MG_HVT_PT_END MG_HVT_U64(0x80000)
-#define MG_HVT_STACK_GUARD MG_HVT_U64(0x80000)
-#define MG_HVT_STACK_TOP MG_HVT_U64(0x100000)
-#define MG_HVT_LOAD_BASE MG_HVT_U64(0x100000) /* lowest address of a segment */
-#define MG_HVT_MEM_MIN (MG_HVT_U64(2) << 20)
-#define MG_HVT_MEM_MAX (MG_HVT_U64(4096) << 20) /* hypercall addresses are 32-bit */
+#define MG_HVT_ARGS_BASE      MG_HVT_U64(0x3000)
+#define MG_HVT_ARGS_MAX       MG_HVT_U64(0x2000) /* strings and argv together */
+#define MG_HVT_PT_BASE        MG_HVT_U64(0x8000)
+#define MG_HVT_PT_END         MG_HVT_U64(0x80000)
+#define MG_HVT_STACK_GUARD    MG_HVT_U64(0x80000)
+#define MG_HVT_STACK_TOP      MG_HVT_U64(0x100000)
+#define MG_HVT_LOAD_BASE      MG_HVT_U64(0x100000) /* lowest segment address */
+#define MG_HVT_MEM_MIN        (MG_HVT_U64(2) << 20)
+/* At most 4 GiB: hypercall addresses are 32-bit. */
+#define MG_HVT_MEM_MAX (MG_HVT_U64(4096) << 20)
 
 /* GDT selectors set up by the tender. */
 #define MG_HVT_SEL_CODE 0x08
 #define MG_HVT_SEL_DATA 0x10
-#define MG_HVT_SEL_TSS 0x18
+#define MG_HVT_SEL_TSS  0x18
 
 /*
  * Page-table entry bits the guest may rely on. Pages of the image carry
@@ -74,28 +75,28 @@
  * MG_HVT_PTE_GUARD is a bit the hardware ignores: the guest sets it on the
  * not-present pages it uses as stack guards, to recognise them in a fault.
  */
-#define MG_HVT_PTE_P (MG_HVT_U64(1) << 0)
-#define MG_HVT_PTE_W (MG_HVT_U64(1) << 1)
-#define MG_HVT_PTE_PS (MG_HVT_U64(1) << 7)
+#define MG_HVT_PTE_P     (MG_HVT_U64(1) << 0)
+#define MG_HVT_PTE_W     (MG_HVT_U64(1) << 1)
+#define MG_HVT_PTE_PS    (MG_HVT_U64(1) << 7)
 #define MG_HVT_PTE_GUARD (MG_HVT_U64(1) << 9)
-#define MG_HVT_PTE_NX (MG_HVT_U64(1) << 63)
-#define MG_HVT_PTE_ADDR MG_HVT_U64(0x000ffffffffff000)
+#define MG_HVT_PTE_NX    (MG_HVT_U64(1) << 63)
+#define MG_HVT_PTE_ADDR  MG_HVT_U64(0x000ffffffffff000)
 
 /* --- boot information constants --- */
 
-#define MG_HVT_BOOT_MAGIC MG_HVT_U64(0x314e4147524f4d00) /* "\0MORGAN1" */
+#define MG_HVT_BOOT_MAGIC       MG_HVT_U64(0x314e4147524f4d00) /* "\0MORGAN1" */
 #define MG_HVT_BOOT_SEED_OFFSET 72 /* offsetof(mg_hvt_boot_info, seed) */
-#define MG_HVT_PORT_BASE 0x500
+#define MG_HVT_PORT_BASE        0x500
 
 /* --- the tender's exit statuses (docs/hvt.md) --- */
 
 /* 0..255 also come from the guest's EXIT; these are the tender's own. */
-#define MG_HVT_EXIT_USAGE 64	/* bad command line or device bindings */
-#define MG_HVT_EXIT_ABORT 134	/* the guest aborted (as SIGABRT on unix) */
-#define MG_HVT_EXIT_FAULT 250	/* CPU exception, triple fault, bad insn */
-#define MG_HVT_EXIT_ABI 251	/* the guest broke the hypercall ABI */
+#define MG_HVT_EXIT_USAGE   64  /* bad command line or device bindings */
+#define MG_HVT_EXIT_ABORT   134 /* the guest aborted (as SIGABRT on unix) */
+#define MG_HVT_EXIT_FAULT   250 /* CPU exception, triple fault, bad insn */
+#define MG_HVT_EXIT_ABI     251 /* the guest broke the hypercall ABI */
 #define MG_HVT_EXIT_REFUSED 252 /* the image is not a valid hvt image */
-#define MG_HVT_EXIT_HOST 253	/* host failure: KVM, memory, files */
+#define MG_HVT_EXIT_HOST    253 /* host failure: KVM, memory, files */
 
 #ifndef __ASSEMBLER__
 
@@ -119,11 +120,11 @@ _Static_assert(sizeof(struct mg_hvt_tss) == 104, "TSS layout");
  * descriptor is a struct mg_hvt_manifest followed by (count) entries. The
  * tender refuses an image without one. MG_HVT_MANIFEST() below emits it.
  */
-#define MG_HVT_NOTE_NAME "MORGANA"
-#define MG_HVT_NOTE_MANIFEST 1
+#define MG_HVT_NOTE_NAME        "MORGANA"
+#define MG_HVT_NOTE_MANIFEST    1
 #define MG_HVT_MANIFEST_VERSION 1
-#define MG_HVT_DEVICES_MAX 32
-#define MG_HVT_NAME_MAX 32 /* bytes, with the final NUL */
+#define MG_HVT_DEVICES_MAX      32
+#define MG_HVT_NAME_MAX         32 /* bytes, with the final NUL */
 
 enum mg_hvt_device_kind {
 	MG_HVT_DEVICE_NET = 1,
@@ -132,7 +133,7 @@ enum mg_hvt_device_kind {
 
 struct mg_hvt_manifest {
 	uint32_t version; /* MG_HVT_MANIFEST_VERSION */
-	uint32_t count;	  /* entries that follow, at most MG_HVT_DEVICES_MAX */
+	uint32_t count;   /* entries that follow, at most MG_HVT_DEVICES_MAX */
 };
 _Static_assert(sizeof(struct mg_hvt_manifest) == 8, "manifest layout");
 
@@ -162,13 +163,13 @@ _Static_assert(sizeof(struct mg_hvt_manifest_entry) == 36, "entry layout");
 		struct mg_hvt_manifest m;                                      \
 		struct mg_hvt_manifest_entry e[n];                             \
 	} mg__hvt_manifest = {                                                 \
-		sizeof MG_HVT_NOTE_NAME,                                       \
-		sizeof(struct mg_hvt_manifest) +                               \
-			(n) * sizeof(struct mg_hvt_manifest_entry),            \
-		MG_HVT_NOTE_MANIFEST,                                          \
-		MG_HVT_NOTE_NAME,                                              \
-		{ MG_HVT_MANIFEST_VERSION, (n) },                              \
-		{ __VA_ARGS__ },                                               \
+	    sizeof MG_HVT_NOTE_NAME,                                           \
+	    sizeof(struct mg_hvt_manifest) +                                   \
+	        (n) * sizeof(struct mg_hvt_manifest_entry),                    \
+	    MG_HVT_NOTE_MANIFEST,                                              \
+	    MG_HVT_NOTE_NAME,                                                  \
+	    {MG_HVT_MANIFEST_VERSION, (n)},                                    \
+	    {__VA_ARGS__},                                                     \
 	}
 #endif
 
@@ -182,18 +183,18 @@ _Static_assert(sizeof(struct mg_hvt_manifest_entry) == 36, "entry layout");
 
 struct mg_hvt_device {
 	char name[MG_HVT_NAME_MAX];
-	uint32_t kind;	/* enum mg_hvt_device_kind */
-	uint32_t flags; /* MG_HVT_DEVICE_READ_ONLY */
+	uint32_t kind;        /* enum mg_hvt_device_kind */
+	uint32_t flags;       /* MG_HVT_DEVICE_READ_ONLY */
 	uint64_t capacity;    /* block: bytes */
 	uint32_t sector_size; /* block: bytes */
-	uint16_t mtu;	      /* net */
-	uint8_t mac[6];	      /* net */
+	uint16_t mtu;         /* net */
+	uint8_t mac[6];       /* net */
 	uint32_t reserved;
 };
 _Static_assert(sizeof(struct mg_hvt_device) == 64, "device layout");
 
 struct mg_hvt_boot_info {
-	uint64_t magic;	      /* MG_HVT_BOOT_MAGIC */
+	uint64_t magic;       /* MG_HVT_BOOT_MAGIC */
 	uint32_t abi_version; /* MG_HVT_ABI_VERSION */
 	uint32_t device_count;
 	uint64_t mem_size;  /* bytes of guest memory, from 0 */
@@ -213,15 +214,15 @@ struct mg_hvt_boot_info {
 	 */
 	uint64_t argc;
 	MG_HVT_GUEST_PTR(char **) argv; /* argc pointers, then NULL */
-	uint8_t seed[32];		  /* from the host's getrandom() */
+	uint8_t seed[32];               /* from the host's getrandom() */
 	uint64_t reserved[4];
 	struct mg_hvt_device devices[MG_HVT_DEVICES_MAX];
 };
 _Static_assert(sizeof(struct mg_hvt_boot_info) == 136 + 64 * 32,
-	       "boot info layout");
+               "boot info layout");
 _Static_assert(__builtin_offsetof(struct mg_hvt_boot_info, seed) ==
-		       MG_HVT_BOOT_SEED_OFFSET,
-	       "seed offset");
+                   MG_HVT_BOOT_SEED_OFFSET,
+               "seed offset");
 
 /* --- hypercalls --- */
 
@@ -235,16 +236,16 @@ _Static_assert(__builtin_offsetof(struct mg_hvt_boot_info, seed) ==
  * (ret).
  */
 enum mg_hvt_call {
-	MG_HVT_CALL_WRITE = 1,	 /* console write */
-	MG_HVT_CALL_POLL = 2,	 /* block until a deadline or a ready device */
-	MG_HVT_CALL_EXIT = 3,	 /* end with a status */
-	MG_HVT_CALL_ABORT = 4,	 /* end abnormally with a message */
-	MG_HVT_CALL_WALLTIME = 5,  /* read the host's wall clock */
-	MG_HVT_CALL_FAULT = 6,	 /* report a CPU exception and end */
-	MG_HVT_CALL_NET_WRITE = 7, /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_NET_READ = 8,  /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_BLOCK_WRITE = 9, /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_BLOCK_READ = 10, /* (not implemented yet: MG_ENOTSUP) */
+	MG_HVT_CALL_WRITE = 1,    /* console write */
+	MG_HVT_CALL_POLL = 2,     /* block until a deadline or a ready device */
+	MG_HVT_CALL_EXIT = 3,     /* end with a status */
+	MG_HVT_CALL_ABORT = 4,    /* end abnormally with a message */
+	MG_HVT_CALL_WALLTIME = 5, /* read the host's wall clock */
+	MG_HVT_CALL_FAULT = 6,    /* report a CPU exception and end */
+	MG_HVT_CALL_NET_WRITE = 7,    /* (not implemented yet: MG_ENOTSUP) */
+	MG_HVT_CALL_NET_READ = 8,     /* (not implemented yet: MG_ENOTSUP) */
+	MG_HVT_CALL_BLOCK_WRITE = 9,  /* (not implemented yet: MG_ENOTSUP) */
+	MG_HVT_CALL_BLOCK_READ = 10,  /* (not implemented yet: MG_ENOTSUP) */
 	MG_HVT_CALL_BLOCK_FLUSH = 11, /* (not implemented yet: MG_ENOTSUP) */
 	MG_HVT_CALL_MAX
 };
@@ -328,7 +329,7 @@ struct mg_hvt_fault {
 	uint64_t msg_len;
 };
 _Static_assert(sizeof(struct mg_hvt_fault) == 8 * (6 + MG_HVT_NREGS + 2),
-	       "fault layout");
+               "fault layout");
 
 /*
  * NET_WRITE / NET_READ: send or receive up to (count) frames of device

@@ -20,7 +20,7 @@ void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 	mg__hvt_traps_init();
 	if (bi->abi_version != MG_HVT_ABI_VERSION)
 		mg_platform_abort("hvt: this image and the tender speak "
-				  "different ABI versions");
+		                  "different ABI versions");
 	mg__hvt_clock_init();
 
 	/*
@@ -29,7 +29,7 @@ void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 	 * no separate heap (see mg/platform.h).
 	 */
 	mg__libc_heap_init((void *)(uintptr_t)bi->image_end,
-			   bi->mem_size - bi->image_end);
+	                   bi->mem_size - bi->image_end);
 
 	boot_info.argc = (int)bi->argc;
 	boot_info.argv = bi->argv;

@@ -5,13 +5,13 @@
 
 void mg_platform_console_write(const char *buf, size_t len)
 {
-	struct mg_hvt_write a = { .data = buf, .len = len };
+	struct mg_hvt_write a = {.data = buf, .len = len};
 	mg__hvt_call(MG_HVT_CALL_WRITE, &a);
 }
 
 _Noreturn void mg_platform_exit(int status)
 {
-	struct mg_hvt_exit a = { .status = (uint64_t)(status & 0xff) };
+	struct mg_hvt_exit a = {.status = (uint64_t)(status & 0xff)};
 	mg__hvt_call(MG_HVT_CALL_EXIT, &a);
 	for (;;)
 		__asm__ volatile("hlt");
@@ -20,7 +20,7 @@ _Noreturn void mg_platform_exit(int status)
 /* The tender writes (msg) to the console and exits with 134, as unix. */
 _Noreturn void mg_platform_abort(const char *msg)
 {
-	struct mg_hvt_abort a = { .msg = msg, .len = strlen(msg) };
+	struct mg_hvt_abort a = {.msg = msg, .len = strlen(msg)};
 	mg__hvt_call(MG_HVT_CALL_ABORT, &a);
 	for (;;)
 		__asm__ volatile("hlt");

@@ -31,7 +31,7 @@ static int valid(mg_handle h, uint32_t kind)
 }
 
 int mg_platform_net_acquire(const char *name, mg_handle *h,
-			    mg_platform_net_info *info)
+                            mg_platform_net_info *info)
 {
 	int i = acquire(name, MG_HVT_DEVICE_NET, h);
 	if (i < 0)
@@ -45,8 +45,8 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len)
 {
 	if (!valid(h, MG_HVT_DEVICE_NET))
 		return MG_EINVAL;
-	struct mg_hvt_frame f = { .data = (void *)(uintptr_t)buf, .len = len };
-	struct mg_hvt_net_io a = { .handle = h, .frames = &f, .count = 1 };
+	struct mg_hvt_frame f = {.data = (void *)(uintptr_t)buf, .len = len};
+	struct mg_hvt_net_io a = {.handle = h, .frames = &f, .count = 1};
 	mg__hvt_call(MG_HVT_CALL_NET_WRITE, &a);
 	return (int)a.ret;
 }
@@ -55,8 +55,8 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len)
 {
 	if (!valid(h, MG_HVT_DEVICE_NET))
 		return MG_EINVAL;
-	struct mg_hvt_frame f = { .data = buf, .len = size };
-	struct mg_hvt_net_io a = { .handle = h, .frames = &f, .count = 1 };
+	struct mg_hvt_frame f = {.data = buf, .len = size};
+	struct mg_hvt_net_io a = {.handle = h, .frames = &f, .count = 1};
 	mg__hvt_call(MG_HVT_CALL_NET_READ, &a);
 	if (a.ret == 0)
 		*len = f.len;
@@ -64,7 +64,7 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len)
 }
 
 int mg_platform_block_acquire(const char *name, mg_handle *h,
-			      mg_platform_block_info *info)
+                              mg_platform_block_info *info)
 {
 	int i = acquire(name, MG_HVT_DEVICE_BLOCK, h);
 	if (i < 0)
@@ -77,26 +77,24 @@ int mg_platform_block_acquire(const char *name, mg_handle *h,
 }
 
 static int block_io(unsigned call, mg_handle h, uint64_t offset, void *buf,
-		    size_t size)
+                    size_t size)
 {
 	if (!valid(h, MG_HVT_DEVICE_BLOCK))
 		return MG_EINVAL;
 	struct mg_hvt_block_io a = {
-		.handle = h, .offset = offset, .data = buf, .len = size
-	};
+	    .handle = h, .offset = offset, .data = buf, .len = size};
 	mg__hvt_call(call, &a);
 	return (int)a.ret;
 }
 
 int mg_platform_block_write(mg_handle h, uint64_t offset, const void *buf,
-			    size_t size)
+                            size_t size)
 {
 	return block_io(MG_HVT_CALL_BLOCK_WRITE, h, offset,
-			(void *)(uintptr_t)buf, size);
+	                (void *)(uintptr_t)buf, size);
 }
 
-int mg_platform_block_read(mg_handle h, uint64_t offset, void *buf,
-			   size_t size)
+int mg_platform_block_read(mg_handle h, uint64_t offset, void *buf, size_t size)
 {
 	return block_io(MG_HVT_CALL_BLOCK_READ, h, offset, buf, size);
 }

@@ -28,9 +28,9 @@ uint64_t mg__hvt_rdrand(int *ok)
 
 /* RFC 8439 section 2.3: one block of keystream for (key, counter). */
 static void chacha20_block(const uint32_t key[8], uint64_t counter,
-			   uint32_t out[16])
+                           uint32_t out[16])
 {
-	uint32_t s[16] = { 0x61707865, 0x3320646e, 0x79622d32, 0x6b206574 };
+	uint32_t s[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
 	memcpy(s + 4, key, 32);
 	s[12] = (uint32_t)counter;
 	s[13] = (uint32_t)(counter >> 32);
@@ -70,7 +70,8 @@ void mg_platform_entropy(void *buf, size_t len)
 		for (size_t i = 0; i < sizeof key; i++)
 			any |= mg__hvt_boot->seed[i];
 		if (!any)
-			mg_platform_abort("hvt: the tender gave no entropy seed");
+			mg_platform_abort(
+			    "hvt: the tender gave no entropy seed");
 		keyed = 1;
 	}
 	while (len > 0) {

@@ -20,10 +20,10 @@ extern const struct mg_hvt_boot_info *mg__hvt_boot;
 static inline void mg__hvt_call(unsigned call, void *arg)
 {
 	__asm__ volatile("outl %0, %w1"
-			 :
-			 : "a"((uint32_t)(uintptr_t)arg),
-			   "d"((uint16_t)(MG_HVT_PORT_BASE + call))
-			 : "memory");
+	                 :
+	                 : "a"((uint32_t)(uintptr_t)arg),
+	                   "d"((uint16_t)(MG_HVT_PORT_BASE + call))
+	                 : "memory");
 }
 
 static inline uint64_t mg__hvt_rdtsc(void)

@@ -37,7 +37,10 @@ static int split(uint64_t *pde)
 	*pde = (uint64_t)(uintptr_t)pt | MG_HVT_PTE_P | MG_HVT_PTE_W | AD;
 	/* The whole 2 MiB translation changed: flush the TLB. */
 	uint64_t cr3;
-	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3" : "=r"(cr3) : : "memory");
+	__asm__ volatile("mov %%cr3, %0; mov %0, %%cr3"
+	                 : "=r"(cr3)
+	                 :
+	                 : "memory");
 	return 0;
 }
 
@@ -88,7 +91,7 @@ void mg_platform_stack_free(void *base, size_t usable)
 	(void)usable;
 	if (!pte || (*pte & MG_HVT_PTE_P) || !(*pte & MG_HVT_PTE_GUARD))
 		mg_platform_abort("hvt: mg_platform_stack_free of a pointer "
-				  "that is no stack");
+		                  "that is no stack");
 	/* The heap is read-write and never executable. */
 	*pte = ((uint64_t)(uintptr_t)p & ADDR) | MG_HVT_PTE_P | MG_HVT_PTE_W |
 	       MG_HVT_PTE_NX | AD;

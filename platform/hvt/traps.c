@@ -32,8 +32,8 @@ void mg__hvt_traps_init(void)
 	struct __attribute__((packed)) {
 		uint16_t limit;
 		uint64_t base;
-	} idtr = { (uint16_t)(mg__hvt_idt_end - mg__hvt_idt - 1),
-		   (uint64_t)(uintptr_t)mg__hvt_idt };
+	} idtr = {(uint16_t)(mg__hvt_idt_end - mg__hvt_idt - 1),
+	          (uint64_t)(uintptr_t)mg__hvt_idt};
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
@@ -82,7 +82,8 @@ void mg__hvt_trap(struct mg__hvt_trap_frame *f)
 		    (*pte & MG_HVT_PTE_GUARD)) {
 			size_t n = 0;
 			const char *name = mg__fiber_current_name();
-			append(msg, sizeof msg, &n, "stack overflow in fiber '");
+			append(msg, sizeof msg, &n,
+			       "stack overflow in fiber '");
 			append(msg, sizeof msg, &n, name ? name : "?");
 			append(msg, sizeof msg, &n, "'");
 			r.msg = msg;

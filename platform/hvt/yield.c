@@ -2,11 +2,11 @@
 #include "hvt_internal.h"
 
 void mg_platform_yield(uint64_t deadline_ns, mg_handle *ready, size_t max,
-		       size_t *n_ready)
+                       size_t *n_ready)
 {
 	struct mg_hvt_poll a = {
-		.deadline_ns = deadline_ns,
-		.now_ns = mg_platform_monotonic_ns(),
+	    .deadline_ns = deadline_ns,
+	    .now_ns = mg_platform_monotonic_ns(),
 	};
 	size_t n = 0;
 

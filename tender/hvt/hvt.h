@@ -9,24 +9,24 @@
 #define MG_HVT_HOST
 #include <mg/hvt_abi.h>
 
-#define MG__HVT_VERSION "0.1"
+#define MG__HVT_VERSION      "0.1"
 #define MG__HVT_SEGMENTS_MAX 16
-#define MG__HVT_PHDRS_MAX 64
+#define MG__HVT_PHDRS_MAX    64
 /*
  * The image is mapped with 4 KiB pages, whose page tables must fit below
  * MG_HVT_PT_END with one more for a memory size that is not a multiple of
  * 2 MiB: (0x80000 - 0x8000) / 4096 pages less PML4, PDPT and 4 PDs.
  */
-#define MG__HVT_PT_PAGES 114
+#define MG__HVT_PT_PAGES      114
 #define MG__HVT_IMAGE_END_MAX ((uint64_t)(MG__HVT_PT_PAGES - 1) << 21)
 
 /* --- the image (hvt_elf.c) --- */
 
 typedef struct mg__hvt_segment {
-	uint64_t vaddr, memsz; /* where it goes in guest memory */
+	uint64_t vaddr, memsz;   /* where it goes in guest memory */
 	uint64_t offset, filesz; /* what the file holds of it */
-	uint32_t flags;		 /* PF_R | PF_W | PF_X */
-	unsigned index;		 /* in the program header table */
+	uint32_t flags;          /* PF_R | PF_W | PF_X */
+	unsigned index;          /* in the program header table */
 } mg__hvt_segment;
 
 typedef struct mg__hvt_image {
@@ -45,16 +45,16 @@ typedef struct mg__hvt_image {
  * such as "segment 2 is writable and executable" in (err, errlen).
  */
 int mg__hvt_elf_check(const uint8_t *file, size_t size, uint64_t mem_size,
-		      mg__hvt_image *img, char *err, size_t errlen);
+                      mg__hvt_image *img, char *err, size_t errlen);
 
 /* Copy the segments of a checked image into zeroed guest memory (mem). */
 void mg__hvt_elf_load(const uint8_t *file, const mg__hvt_image *img,
-		      uint8_t *mem);
+                      uint8_t *mem);
 
 /* --- the manifest and device bindings (hvt_manifest.c) --- */
 
 typedef struct mg__hvt_binding {
-	uint32_t kind;	   /* enum mg_hvt_device_kind */
+	uint32_t kind;     /* enum mg_hvt_device_kind */
 	const char *name;  /* the device's name in the manifest */
 	const char *value; /* the tap or file */
 	const char *arg;   /* the whole option, for messages */
@@ -65,8 +65,8 @@ typedef struct mg__hvt_binding {
  * entries (names and kinds only). 0, or -1 with a message in (err).
  */
 int mg__hvt_manifest_parse(const uint8_t *desc, size_t size,
-			   struct mg_hvt_device *devices, uint32_t *count,
-			   char *err, size_t errlen);
+                           struct mg_hvt_device *devices, uint32_t *count,
+                           char *err, size_t errlen);
 
 /*
  * Match (bindings) to the (count) devices: each device bound exactly once,
@@ -75,8 +75,8 @@ int mg__hvt_manifest_parse(const uint8_t *desc, size_t size,
  * else -1 with a message in (err).
  */
 int mg__hvt_bind(const struct mg_hvt_device *devices, uint32_t count,
-		 const mg__hvt_binding *bindings, unsigned nbindings,
-		 unsigned *order, char *err, size_t errlen);
+                 const mg__hvt_binding *bindings, unsigned nbindings,
+                 unsigned *order, char *err, size_t errlen);
 
 /* --- the virtual machine --- */
 
@@ -95,7 +95,7 @@ typedef struct mg__hvt {
 
 /* hvt_x86_64.c: GDT, TSS and page tables; returns the value for CR3. */
 uint64_t mg__hvt_x86_setup(uint8_t *mem, uint64_t mem_size,
-			   const mg__hvt_image *img);
+                           const mg__hvt_image *img);
 
 /* hvt_kvm_x86_64.c */
 void mg__hvt_kvm_open(mg__hvt *h);
@@ -131,7 +131,7 @@ void mg__hvt_seccomp(mg__hvt *h);
 void mg__hvt_set_prefix(const char *prefix);
 void mg__hvt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void mg__hvt_die(int status, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 void mg__hvt_write_all(int fd, const void *buf, size_t len);
 
 #endif

@@ -12,37 +12,34 @@ static const struct {
 	const char *name;
 	size_t arg_size;
 } calls[MG_HVT_CALL_MAX] = {
-	[MG_HVT_CALL_WRITE] = { "WRITE", sizeof(struct mg_hvt_write) },
-	[MG_HVT_CALL_POLL] = { "POLL", sizeof(struct mg_hvt_poll) },
-	[MG_HVT_CALL_EXIT] = { "EXIT", sizeof(struct mg_hvt_exit) },
-	[MG_HVT_CALL_ABORT] = { "ABORT", sizeof(struct mg_hvt_abort) },
-	[MG_HVT_CALL_WALLTIME] = { "WALLTIME", sizeof(struct mg_hvt_walltime) },
-	[MG_HVT_CALL_FAULT] = { "FAULT", sizeof(struct mg_hvt_fault) },
-	[MG_HVT_CALL_NET_WRITE] = { "NET_WRITE", sizeof(struct mg_hvt_net_io) },
-	[MG_HVT_CALL_NET_READ] = { "NET_READ", sizeof(struct mg_hvt_net_io) },
-	[MG_HVT_CALL_BLOCK_WRITE] = { "BLOCK_WRITE",
-				      sizeof(struct mg_hvt_block_io) },
-	[MG_HVT_CALL_BLOCK_READ] = { "BLOCK_READ",
-				     sizeof(struct mg_hvt_block_io) },
-	[MG_HVT_CALL_BLOCK_FLUSH] = { "BLOCK_FLUSH",
-				      sizeof(struct mg_hvt_block_io) },
+    [MG_HVT_CALL_WRITE] = {"WRITE", sizeof(struct mg_hvt_write)},
+    [MG_HVT_CALL_POLL] = {"POLL", sizeof(struct mg_hvt_poll)},
+    [MG_HVT_CALL_EXIT] = {"EXIT", sizeof(struct mg_hvt_exit)},
+    [MG_HVT_CALL_ABORT] = {"ABORT", sizeof(struct mg_hvt_abort)},
+    [MG_HVT_CALL_WALLTIME] = {"WALLTIME", sizeof(struct mg_hvt_walltime)},
+    [MG_HVT_CALL_FAULT] = {"FAULT", sizeof(struct mg_hvt_fault)},
+    [MG_HVT_CALL_NET_WRITE] = {"NET_WRITE", sizeof(struct mg_hvt_net_io)},
+    [MG_HVT_CALL_NET_READ] = {"NET_READ", sizeof(struct mg_hvt_net_io)},
+    [MG_HVT_CALL_BLOCK_WRITE] = {"BLOCK_WRITE", sizeof(struct mg_hvt_block_io)},
+    [MG_HVT_CALL_BLOCK_READ] = {"BLOCK_READ", sizeof(struct mg_hvt_block_io)},
+    [MG_HVT_CALL_BLOCK_FLUSH] = {"BLOCK_FLUSH", sizeof(struct mg_hvt_block_io)},
 };
 
 const char *mg__hvt_call_name(unsigned call)
 {
 	return call < MG_HVT_CALL_MAX && calls[call].name ? calls[call].name
-							  : "?";
+	                                                  : "?";
 }
 
 void *mg__hvt_guest(mg__hvt *h, uint64_t gpa, uint64_t len, unsigned call)
 {
 	if (gpa > h->mem_size || len > h->mem_size - gpa)
 		mg__hvt_die(MG_HVT_EXIT_ABI,
-			    "guest passed an out-of-range pointer to hypercall "
-			    "%s: 0x%llx + %llu > memory size (0x%llx)",
-			    mg__hvt_call_name(call), (unsigned long long)gpa,
-			    (unsigned long long)len,
-			    (unsigned long long)h->mem_size);
+		            "guest passed an out-of-range pointer to hypercall "
+		            "%s: 0x%llx + %llu > memory size (0x%llx)",
+		            mg__hvt_call_name(call), (unsigned long long)gpa,
+		            (unsigned long long)len,
+		            (unsigned long long)h->mem_size);
 	return h->mem + gpa;
 }
 
@@ -58,9 +55,8 @@ static void do_poll(mg__hvt *h, struct mg_hvt_poll *a)
 	(void)h;
 
 	if (a->deadline_ns != UINT64_MAX) {
-		uint64_t wait = a->deadline_ns > a->now_ns
-					? a->deadline_ns - a->now_ns
-					: 0;
+		uint64_t wait =
+		    a->deadline_ns > a->now_ns ? a->deadline_ns - a->now_ns : 0;
 		ts.tv_sec = (time_t)(wait / 1000000000u);
 		ts.tv_nsec = (long)(wait % 1000000000u);
 		tsp = &ts;
@@ -89,14 +85,14 @@ void mg__hvt_hypercall(mg__hvt *h, unsigned port, uint32_t arg)
 	if (port < MG_HVT_PORT_BASE || call >= MG_HVT_CALL_MAX ||
 	    !calls[call].name)
 		mg__hvt_die(MG_HVT_EXIT_ABI,
-			    "guest wrote to I/O port 0x%x, which is no "
-			    "hypercall",
-			    port);
+		            "guest wrote to I/O port 0x%x, which is no "
+		            "hypercall",
+		            port);
 	if (arg % 8 != 0)
 		mg__hvt_die(MG_HVT_EXIT_ABI,
-			    "guest passed a misaligned argument block 0x%x to "
-			    "hypercall %s",
-			    arg, calls[call].name);
+		            "guest passed a misaligned argument block 0x%x to "
+		            "hypercall %s",
+		            arg, calls[call].name);
 	void *a = mg__hvt_guest(h, arg, calls[call].arg_size, call);
 
 	switch (call) {
@@ -114,8 +110,7 @@ void mg__hvt_hypercall(mg__hvt *h, unsigned port, uint32_t arg)
 		struct timespec t;
 		clock_gettime(CLOCK_REALTIME, &t);
 		((struct mg_hvt_walltime *)a)->ns =
-			(uint64_t)t.tv_sec * 1000000000ull +
-			(uint64_t)t.tv_nsec;
+		    (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 		break;
 	}
 	case MG_HVT_CALL_FAULT:

@@ -12,13 +12,13 @@
 
 #include "hvt.h"
 
-#define X86_CR0_PE (1ull << 0)
-#define X86_CR0_MP (1ull << 1)
-#define X86_CR0_ET (1ull << 4)
-#define X86_CR0_NE (1ull << 5)
-#define X86_CR0_WP (1ull << 16)
-#define X86_CR0_PG (1ull << 31)
-#define X86_CR4_PAE (1ull << 5)
+#define X86_CR0_PE   (1ull << 0)
+#define X86_CR0_MP   (1ull << 1)
+#define X86_CR0_ET   (1ull << 4)
+#define X86_CR0_NE   (1ull << 5)
+#define X86_CR0_WP   (1ull << 16)
+#define X86_CR0_PG   (1ull << 31)
+#define X86_CR4_PAE  (1ull << 5)
 #define X86_EFER_LME (1ull << 8)
 #define X86_EFER_LMA (1ull << 10)
 #define X86_EFER_NXE (1ull << 11)
@@ -34,9 +34,9 @@ void mg__hvt_kvm_open(mg__hvt *h)
 	h->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (h->kvm_fd < 0)
 		mg__hvt_die(MG_HVT_EXIT_HOST,
-			    "cannot open /dev/kvm: %s (is KVM available and "
-			    "may this user use it?)",
-			    strerror(errno));
+		            "cannot open /dev/kvm: %s (is KVM available and "
+		            "may this user use it?)",
+		            strerror(errno));
 	if (ioctl(h->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
 		mg__hvt_die(MG_HVT_EXIT_HOST, "KVM: unsupported API version");
 	h->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, 0);
@@ -44,17 +44,16 @@ void mg__hvt_kvm_open(mg__hvt *h)
 		host_fail("KVM_CREATE_VM");
 
 	h->mem = mmap(NULL, h->mem_size, PROT_READ | PROT_WRITE,
-		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (h->mem == MAP_FAILED)
-		mg__hvt_die(MG_HVT_EXIT_HOST,
-			    "cannot map %llu MiB of guest memory: %s",
-			    (unsigned long long)(h->mem_size >> 20),
-			    strerror(errno));
+		mg__hvt_die(
+		    MG_HVT_EXIT_HOST, "cannot map %llu MiB of guest memory: %s",
+		    (unsigned long long)(h->mem_size >> 20), strerror(errno));
 	struct kvm_userspace_memory_region region = {
-		.slot = 0,
-		.guest_phys_addr = 0,
-		.memory_size = h->mem_size,
-		.userspace_addr = (uint64_t)(uintptr_t)h->mem,
+	    .slot = 0,
+	    .guest_phys_addr = 0,
+	    .memory_size = h->mem_size,
+	    .userspace_addr = (uint64_t)(uintptr_t)h->mem,
 	};
 	if (ioctl(h->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		host_fail("KVM_SET_USER_MEMORY_REGION");
@@ -66,7 +65,7 @@ void mg__hvt_kvm_open(mg__hvt *h)
 	if (run_size < (int)sizeof(struct kvm_run))
 		host_fail("KVM_GET_VCPU_MMAP_SIZE");
 	h->run = mmap(NULL, (size_t)run_size, PROT_READ | PROT_WRITE,
-		      MAP_SHARED, h->vcpu_fd, 0);
+	              MAP_SHARED, h->vcpu_fd, 0);
 	if (h->run == MAP_FAILED)
 		host_fail("mmap of the vCPU");
 }
@@ -82,28 +81,26 @@ static void setup_cpuid(mg__hvt *h)
 	struct {
 		struct kvm_cpuid2 hdr;
 		struct kvm_cpuid_entry2 e[4];
-	} c = { .hdr.nent = 4 };
+	} c = {.hdr.nent = 4};
 	uint32_t a, b, cx, d;
 
 	__cpuid(0, a, b, cx, d);
 	c.e[0] = (struct kvm_cpuid_entry2){
-		.function = 0, .eax = 1, .ebx = b, .ecx = cx, .edx = d
-	};
+	    .function = 0, .eax = 1, .ebx = b, .ecx = cx, .edx = d};
 	__cpuid(1, a, b, cx, d);
 	c.e[1] = (struct kvm_cpuid_entry2){
-		.function = 1,
-		.eax = a, /* family, model, stepping */
-		.ecx = cx & bit_RDRND,
-		/* FPU, TSC, MSR, PAE, CX8, CMOV: what any x86-64 CPU has. */
-		.edx = d & ((1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) |
-			    (1u << 8) | (1u << 15)),
+	    .function = 1,
+	    .eax = a, /* family, model, stepping */
+	    .ecx = cx & bit_RDRND,
+	    /* FPU, TSC, MSR, PAE, CX8, CMOV: what any x86-64 CPU has. */
+	    .edx = d & ((1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) |
+	                (1u << 8) | (1u << 15)),
 	};
-	c.e[2] = (struct kvm_cpuid_entry2){
-		.function = 0x80000000, .eax = 0x80000001
-	};
+	c.e[2] = (struct kvm_cpuid_entry2){.function = 0x80000000,
+	                                   .eax = 0x80000001};
 	c.e[3] = (struct kvm_cpuid_entry2){
-		.function = 0x80000001,
-		.edx = (1u << 20) /* NX */ | (1u << 29) /* long mode */,
+	    .function = 0x80000001,
+	    .edx = (1u << 20) /* NX */ | (1u << 29) /* long mode */,
 	};
 	if (ioctl(h->vcpu_fd, KVM_SET_CPUID2, &c) < 0)
 		host_fail("KVM_SET_CPUID2");
@@ -112,15 +109,15 @@ static void setup_cpuid(mg__hvt *h)
 static struct kvm_segment segment(uint16_t sel, uint8_t type, bool code)
 {
 	return (struct kvm_segment){
-		.base = 0,
-		.limit = 0xffffffff,
-		.selector = sel,
-		.type = type,
-		.present = 1,
-		.s = 1,
-		.l = code,
-		.db = !code,
-		.g = 1,
+	    .base = 0,
+	    .limit = 0xffffffff,
+	    .selector = sel,
+	    .type = type,
+	    .present = 1,
+	    .s = 1,
+	    .l = code,
+	    .db = !code,
+	    .g = 1,
 	};
 }
 
@@ -131,8 +128,8 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 	struct kvm_sregs s;
 	if (ioctl(h->vcpu_fd, KVM_GET_SREGS, &s) < 0)
 		host_fail("KVM_GET_SREGS");
-	s.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE |
-		X86_CR0_WP | X86_CR0_PG;
+	s.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
+	        X86_CR0_PG;
 	s.cr3 = cr3;
 	s.cr4 = X86_CR4_PAE;
 	s.efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
@@ -143,21 +140,21 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 	s.idt.base = 0;
 	s.idt.limit = 0; /* the guest installs its own */
 	s.tr = (struct kvm_segment){
-		.base = MG_HVT_TSS_BASE,
-		.limit = sizeof(struct mg_hvt_tss) - 1,
-		.selector = MG_HVT_SEL_TSS,
-		.type = 0xb, /* busy 64-bit TSS */
-		.present = 1,
+	    .base = MG_HVT_TSS_BASE,
+	    .limit = sizeof(struct mg_hvt_tss) - 1,
+	    .selector = MG_HVT_SEL_TSS,
+	    .type = 0xb, /* busy 64-bit TSS */
+	    .present = 1,
 	};
-	s.ldt = (struct kvm_segment){ .unusable = 1 };
+	s.ldt = (struct kvm_segment){.unusable = 1};
 	if (ioctl(h->vcpu_fd, KVM_SET_SREGS, &s) < 0)
 		host_fail("KVM_SET_SREGS");
 
 	struct kvm_regs r = {
-		.rip = entry,
-		.rflags = 0x2, /* interrupts off: the guest never takes any */
-		.rsp = MG_HVT_STACK_TOP,
-		.rdi = MG_HVT_BOOT_INFO_BASE,
+	    .rip = entry,
+	    .rflags = 0x2, /* interrupts off: the guest never takes any */
+	    .rsp = MG_HVT_STACK_TOP,
+	    .rdi = MG_HVT_BOOT_INFO_BASE,
 	};
 	if (ioctl(h->vcpu_fd, KVM_SET_REGS, &r) < 0)
 		host_fail("KVM_SET_REGS");
@@ -165,9 +162,9 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 	int khz = ioctl(h->vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	if (khz <= 0)
 		mg__hvt_die(MG_HVT_EXIT_HOST,
-			    "KVM: cannot read the TSC frequency (KVM_GET_TSC_"
-			    "KHZ): %s",
-			    strerror(errno));
+		            "KVM: cannot read the TSC frequency (KVM_GET_TSC_"
+		            "KHZ): %s",
+		            strerror(errno));
 	h->tsc_hz = (uint64_t)khz * 1000;
 }
 
@@ -176,15 +173,16 @@ void mg__hvt_kvm_boot_clock(mg__hvt *h)
 	struct {
 		struct kvm_msrs hdr;
 		struct kvm_msr_entry e;
-	} m = { .hdr.nmsrs = 1, .e.index = MSR_IA32_TSC };
+	} m = {.hdr.nmsrs = 1, .e.index = MSR_IA32_TSC};
 	struct timespec t;
 
-	/* Read both together so that wall = wall_ns + TSC delta in the guest. */
+	/* Read both together so that wall = wall_ns + TSC delta in the guest.
+	 */
 	clock_gettime(CLOCK_REALTIME, &t);
 	if (ioctl(h->vcpu_fd, KVM_GET_MSRS, &m) == 1)
 		h->boot->tsc_at_boot = m.e.data;
-	h->boot->wall_ns = (uint64_t)t.tv_sec * 1000000000ull +
-			   (uint64_t)t.tv_nsec;
+	h->boot->wall_ns =
+	    (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 	h->boot->tsc_hz = h->tsc_hz;
 }
 
@@ -212,13 +210,13 @@ void mg__hvt_kvm_run(mg__hvt *h)
 			if (run->io.direction != KVM_EXIT_IO_OUT ||
 			    run->io.size != 4 || run->io.count != 1)
 				mg__hvt_die(MG_HVT_EXIT_ABI,
-					    "guest made a bad I/O port access "
-					    "(port 0x%x, %s, size %u)",
-					    run->io.port,
-					    run->io.direction == KVM_EXIT_IO_OUT
-						    ? "out"
-						    : "in",
-					    run->io.size);
+				            "guest made a bad I/O port access "
+				            "(port 0x%x, %s, size %u)",
+				            run->io.port,
+				            run->io.direction == KVM_EXIT_IO_OUT
+				                ? "out"
+				                : "in",
+				            run->io.size);
 			uint32_t arg;
 			memcpy(&arg, (uint8_t *)run + run->io.data_offset,
 			       sizeof arg);
@@ -227,36 +225,36 @@ void mg__hvt_kvm_run(mg__hvt *h)
 		}
 		case KVM_EXIT_SHUTDOWN:
 			guest_fault(h, "triple fault (an exception while "
-				       "handling an exception, or no IDT)");
+			               "handling an exception, or no IDT)");
 		case KVM_EXIT_HLT:
 			guest_fault(h, "the guest halted with interrupts off");
 		case KVM_EXIT_MMIO:
 			mg__hvt_msg("guest fault: access to guest-physical "
-				    "0x%llx, outside guest memory",
-				    (unsigned long long)run->mmio.phys_addr);
+			            "0x%llx, outside guest memory",
+			            (unsigned long long)run->mmio.phys_addr);
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_FAULT);
 		case KVM_EXIT_INTERNAL_ERROR:
 			mg__hvt_msg("guest fault: KVM internal error, suberror "
-				    "%u%s",
-				    run->internal.suberror,
-				    run->internal.suberror ==
-						    KVM_INTERNAL_ERROR_EMULATION
-					    ? " (emulation failure: an "
-					      "instruction KVM cannot run, "
-					      "e.g. SSE; see the code at rip)"
-					    : "");
+			            "%u%s",
+			            run->internal.suberror,
+			            run->internal.suberror ==
+			                    KVM_INTERNAL_ERROR_EMULATION
+			                ? " (emulation failure: an "
+			                  "instruction KVM cannot run, "
+			                  "e.g. SSE; see the code at rip)"
+			                : "");
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_FAULT);
 		case KVM_EXIT_FAIL_ENTRY:
 			mg__hvt_die(MG_HVT_EXIT_HOST,
-				    "KVM: entry failure, hardware reason "
-				    "0x%llx",
-				    (unsigned long long)run->fail_entry
-					    .hardware_entry_failure_reason);
+			            "KVM: entry failure, hardware reason "
+			            "0x%llx",
+			            (unsigned long long)run->fail_entry
+			                .hardware_entry_failure_reason);
 		default:
 			mg__hvt_msg("KVM: unexpected exit reason %u",
-				    run->exit_reason);
+			            run->exit_reason);
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_HOST);
 		}

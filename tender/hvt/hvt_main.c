@@ -11,21 +11,21 @@
 #include "hvt.h"
 
 static const char usage[] =
-	"usage: morgana-hvt [OPTIONS] IMAGE [BOOT ARGUMENTS...]\n"
-	"Run the Morgana hvt unikernel IMAGE in a KVM virtual machine; the\n"
-	"boot arguments become the guest's argv, after IMAGE as argv[0].\n"
-	"\n"
-	"  --mem=MiB          guest memory in MiB (default 16, 2 to 4096)\n"
-	"  --net:NAME=TAP     bind the image's network device NAME to tap TAP\n"
-	"  --block:NAME=FILE  bind the image's block device NAME to FILE\n"
-	"  --help             show this help and exit\n"
-	"  --version          show the version and exit\n"
-	"\n"
-	"Every device in the image's manifest must be bound exactly once.\n"
-	"Exit status: the guest's own (0-255), or 64 bad command line or\n"
-	"device bindings, 134 guest aborted, 250 guest fault (CPU\n"
-	"exception), 251 guest broke the hypercall ABI, 252 image refused,\n"
-	"253 host failure (KVM). See docs/hvt.md.\n";
+    "usage: morgana-hvt [OPTIONS] IMAGE [BOOT ARGUMENTS...]\n"
+    "Run the Morgana hvt unikernel IMAGE in a KVM virtual machine; the\n"
+    "boot arguments become the guest's argv, after IMAGE as argv[0].\n"
+    "\n"
+    "  --mem=MiB          guest memory in MiB (default 16, 2 to 4096)\n"
+    "  --net:NAME=TAP     bind the image's network device NAME to tap TAP\n"
+    "  --block:NAME=FILE  bind the image's block device NAME to FILE\n"
+    "  --help             show this help and exit\n"
+    "  --version          show the version and exit\n"
+    "\n"
+    "Every device in the image's manifest must be bound exactly once.\n"
+    "Exit status: the guest's own (0-255), or 64 bad command line or\n"
+    "device bindings, 134 guest aborted, 250 guest fault (CPU\n"
+    "exception), 251 guest broke the hypercall ABI, 252 image refused,\n"
+    "253 host failure (KVM). See docs/hvt.md.\n";
 
 typedef struct options {
 	uint64_t mem_size;
@@ -49,7 +49,7 @@ static void parse_binding(options *o, char *arg, uint32_t kind, size_t skip)
 	char *eq = strchr(name, '=');
 	if (!eq || eq == name)
 		bad_usage("'%s': expected --net:NAME=TAP or --block:NAME=FILE",
-			  arg);
+		          arg);
 	if (o->nbindings == MG_HVT_DEVICES_MAX)
 		bad_usage("too many device bindings at '%s'", arg);
 	mg__hvt_binding *b = &o->bindings[o->nbindings++];
@@ -86,8 +86,8 @@ static void parse_options(options *o, int argc, char **argv)
 			    mib < (MG_HVT_MEM_MIN >> 20) ||
 			    mib > (MG_HVT_MEM_MAX >> 20))
 				bad_usage("'%s': memory is a number of MiB "
-					  "from 2 to 4096",
-					  a);
+				          "from 2 to 4096",
+				          a);
 			o->mem_size = (uint64_t)mib << 20;
 		} else if (strncmp(a, "--net:", 6) == 0) {
 			parse_binding(o, a, MG_HVT_DEVICE_NET, 6);
@@ -110,10 +110,10 @@ static uint8_t *read_image(const char *path, size_t *size)
 	struct stat st;
 	if (fd < 0 || fstat(fd, &st) < 0)
 		mg__hvt_die(MG_HVT_EXIT_REFUSED, "cannot open the image: %s",
-			    strerror(errno));
+		            strerror(errno));
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MG_HVT_MEM_MAX)
 		mg__hvt_die(MG_HVT_EXIT_REFUSED,
-			    "not a regular file of at most 4 GiB");
+		            "not a regular file of at most 4 GiB");
 	uint8_t *buf = malloc((size_t)st.st_size + 1);
 	if (!buf)
 		mg__hvt_die(MG_HVT_EXIT_HOST, "out of memory");
@@ -124,8 +124,8 @@ static uint8_t *read_image(const char *path, size_t *size)
 			continue;
 		if (n <= 0)
 			mg__hvt_die(MG_HVT_EXIT_REFUSED,
-				    "cannot read the image: %s",
-				    n < 0 ? strerror(errno) : "file shrank");
+			            "cannot read the image: %s",
+			            n < 0 ? strerror(errno) : "file shrank");
 		got += (size_t)n;
 	}
 	close(fd);
@@ -147,12 +147,13 @@ static void build_argv(mg__hvt *h, const char *path, int n, char **args)
 		const char *a = i < 0 ? path : args[i];
 		size_t len = strlen(a) + 1;
 		/* Room for this string and argc + 1 aligned pointers. */
-		uint64_t need = ((used + len + 7) & ~7ull) + 8 * (uint64_t)(i + 3);
+		uint64_t need =
+		    ((used + len + 7) & ~7ull) + 8 * (uint64_t)(i + 3);
 		if (need > MG_HVT_ARGS_MAX)
 			mg__hvt_die(MG_HVT_EXIT_USAGE,
-				    "boot arguments too long (at most %llu "
-				    "bytes with their pointers)",
-				    MG_HVT_ARGS_MAX);
+			            "boot arguments too long (at most %llu "
+			            "bytes with their pointers)",
+			            MG_HVT_ARGS_MAX);
 		memcpy(area + used, a, len);
 		ptrs[i + 1] = MG_HVT_ARGS_BASE + used;
 		used += len;
@@ -173,7 +174,7 @@ static void fill_seed(uint8_t *seed, size_t len)
 			continue;
 		if (n < 0)
 			mg__hvt_die(MG_HVT_EXIT_HOST, "getrandom: %s",
-				    strerror(errno));
+			            strerror(errno));
 		got += (size_t)n;
 	}
 }
@@ -193,12 +194,12 @@ int main(int argc, char **argv)
 	mg__hvt_set_prefix(o.image);
 	uint8_t *file = read_image(o.image, &size);
 	if (mg__hvt_elf_check(file, size, o.mem_size, &img, err, sizeof err) <
-		    0 ||
+	        0 ||
 	    mg__hvt_manifest_parse(img.manifest, img.manifest_size, devices,
-				   &ndev, err, sizeof err) < 0)
+	                           &ndev, err, sizeof err) < 0)
 		mg__hvt_die(MG_HVT_EXIT_REFUSED, "%s", err);
 	if (mg__hvt_bind(devices, ndev, o.bindings, o.nbindings, order, err,
-			 sizeof err) < 0)
+	                 sizeof err) < 0)
 		mg__hvt_die(MG_HVT_EXIT_USAGE, "%s", err);
 
 	h.image = o.image;

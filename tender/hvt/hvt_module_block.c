@@ -20,14 +20,14 @@ int mg__hvt_block_open(mg__hvt *h, unsigned index, const char *file)
 	}
 	if (fd < 0) {
 		mg__hvt_msg("--block:%s: cannot open '%s': %s", d->name, file,
-			    strerror(errno));
+		            strerror(errno));
 		return -1;
 	}
 	off_t size = lseek(fd, 0, SEEK_END);
 	if (size < SECTOR) {
 		mg__hvt_msg("--block:%s: '%s' is %s", d->name, file,
-			    size < 0 ? "not seekable"
-				     : "smaller than one 512-byte sector");
+		            size < 0 ? "not seekable"
+		                     : "smaller than one 512-byte sector");
 		close(fd);
 		return -1;
 	}

@@ -10,8 +10,7 @@
  */
 void mg__hvt_net_call(mg__hvt *h, unsigned call, uint64_t gpa)
 {
-	struct mg_hvt_net_io *a =
-		mg__hvt_guest(h, gpa, sizeof *a, call);
+	struct mg_hvt_net_io *a = mg__hvt_guest(h, gpa, sizeof *a, call);
 	a->done = 0;
 	a->ret = MG_ENOTSUP;
 }

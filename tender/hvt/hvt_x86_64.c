@@ -4,19 +4,19 @@
 
 #include "hvt.h"
 
-#define PML4 MG_HVT_PT_BASE
-#define PDPT (MG_HVT_PT_BASE + 0x1000)
-#define PD(i) (MG_HVT_PT_BASE + 0x2000 + (i) * 0x1000ull) /* 4 of them */
+#define PML4     MG_HVT_PT_BASE
+#define PDPT     (MG_HVT_PT_BASE + 0x1000)
+#define PD(i)    (MG_HVT_PT_BASE + 0x2000 + (i)*0x1000ull) /* 4 of them */
 #define PT_FIRST (MG_HVT_PT_BASE + 0x6000)
 
-#define P MG_HVT_PTE_P
-#define W MG_HVT_PTE_W
+#define P  MG_HVT_PTE_P
+#define W  MG_HVT_PTE_W
 #define NX MG_HVT_PTE_NX
 /*
  * Accessed and dirty are set in advance so that the CPU never has to write
  * a page-table entry back (each such write is an emulated access here).
  */
-#define AD ((1ull << 5) | (1ull << 6))
+#define AD   ((1ull << 5) | (1ull << 6))
 #define MIB2 (2ull << 20)
 
 static void put64(uint8_t *mem, uint64_t gpa, uint64_t v)
@@ -32,8 +32,9 @@ static void setup_gdt(uint8_t *mem)
 	put64(mem, MG_HVT_GDT_BASE + MG_HVT_SEL_DATA, 0x00cf93000000ffffull);
 	uint64_t base = MG_HVT_TSS_BASE, limit = sizeof(struct mg_hvt_tss) - 1;
 	uint64_t tss = (limit & 0xffff) | (base & 0xffffff) << 16 |
-		       0x89ull << 40 /* present, available 64-bit TSS */ |
-		       ((limit >> 16) & 0xf) << 48 | ((base >> 24) & 0xff) << 56;
+	               0x89ull << 40 /* present, available 64-bit TSS */ |
+	               ((limit >> 16) & 0xf) << 48 |
+	               ((base >> 24) & 0xff) << 56;
 	put64(mem, MG_HVT_GDT_BASE + MG_HVT_SEL_TSS, tss);
 	put64(mem, MG_HVT_GDT_BASE + MG_HVT_SEL_TSS + 8, base >> 32);
 	memset(mem + MG_HVT_TSS_BASE, 0, sizeof(struct mg_hvt_tss));
@@ -50,10 +51,10 @@ static uint64_t page_flags(uint64_t a, const mg__hvt_image *img)
 		return P | NX;
 	if (a < MG_HVT_LOAD_BASE) {
 		bool used = a == MG_HVT_GDT_BASE ||
-			    (a >= MG_HVT_ARGS_BASE &&
-			     a < MG_HVT_ARGS_BASE + MG_HVT_ARGS_MAX) ||
-			    (a >= MG_HVT_PT_BASE && a < MG_HVT_PT_END) ||
-			    a > MG_HVT_STACK_GUARD;
+		            (a >= MG_HVT_ARGS_BASE &&
+		             a < MG_HVT_ARGS_BASE + MG_HVT_ARGS_MAX) ||
+		            (a >= MG_HVT_PT_BASE && a < MG_HVT_PT_END) ||
+		            a > MG_HVT_STACK_GUARD;
 		return used ? P | W | NX : 0;
 	}
 	if (a >= img->end)
@@ -73,7 +74,7 @@ static uint64_t page_flags(uint64_t a, const mg__hvt_image *img)
 }
 
 uint64_t mg__hvt_x86_setup(uint8_t *mem, uint64_t mem_size,
-			   const mg__hvt_image *img)
+                           const mg__hvt_image *img)
 {
 	setup_gdt(mem);
 

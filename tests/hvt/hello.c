@@ -21,34 +21,34 @@ static struct {
 } keys;
 
 static mg_arg args[] = {
-	{
-		.name = "greeting",
-		.type = MG_ARG_STRING,
-		.def = "Hello from Morgana",
-		.doc = "The greeting to print",
-		.owner = "application",
-		.dest = &keys.greeting,
-	},
-	{
-		.name = "status",
-		.type = MG_ARG_INT,
-		.def = "0",
-		.doc = "The exit status",
-		.owner = "application",
-		.dest = &keys.status,
-		.min = 0,
-		.max = 255,
-	},
-	{
-		.name = "sleep-ms",
-		.type = MG_ARG_INT,
-		.def = "0",
-		.doc = "Sleep this long before exiting",
-		.owner = "application",
-		.dest = &keys.sleep_ms,
-		.min = 0,
-		.max = 10000,
-	},
+    {
+        .name = "greeting",
+        .type = MG_ARG_STRING,
+        .def = "Hello from Morgana",
+        .doc = "The greeting to print",
+        .owner = "application",
+        .dest = &keys.greeting,
+    },
+    {
+        .name = "status",
+        .type = MG_ARG_INT,
+        .def = "0",
+        .doc = "The exit status",
+        .owner = "application",
+        .dest = &keys.status,
+        .min = 0,
+        .max = 255,
+    },
+    {
+        .name = "sleep-ms",
+        .type = MG_ARG_INT,
+        .def = "0",
+        .doc = "Sleep this long before exiting",
+        .owner = "application",
+        .dest = &keys.sleep_ms,
+        .min = 0,
+        .max = 10000,
+    },
 };
 
 static mg_console console;
@@ -66,15 +66,15 @@ static int start(void)
 		mg_sleep_ns((uint64_t)keys.sleep_ms * 1000000u);
 		uint64_t us = (mg_platform_monotonic_ns() - t0) / 1000;
 		mg_console_printf(&console, "slept %llu us\n",
-				  (unsigned long long)us);
+		                  (unsigned long long)us);
 	}
 	return (int)keys.status;
 }
 
 const mg_unikernel mg__unikernel = {
-	.name = "hello",
-	.args = args,
-	.nargs = sizeof(args) / sizeof(args[0]),
-	.connect = connect_devices,
-	.start = start,
+    .name = "hello",
+    .args = args,
+    .nargs = sizeof(args) / sizeof(args[0]),
+    .connect = connect_devices,
+    .start = start,
 };

@@ -8,8 +8,7 @@
 #include <mg/libc.h>
 #include <mg/platform.h>
 
-MG_HVT_MANIFEST(2, { "net0", MG_HVT_DEVICE_NET },
-		{ "disk", MG_HVT_DEVICE_BLOCK });
+MG_HVT_MANIFEST(2, {"net0", MG_HVT_DEVICE_NET}, {"disk", MG_HVT_DEVICE_BLOCK});
 
 /* Instead of core/: this image has no scheduler, mg__boot is ours. */
 const char *mg__fiber_current_name(void)
@@ -27,11 +26,11 @@ static void say(const char *fmt, ...)
 	int n = vsnprintf(buf, sizeof buf, fmt, ap);
 	va_end(ap);
 	mg_platform_console_write(buf, n < (int)sizeof buf ? (size_t)n
-							   : sizeof buf - 1);
+	                                                   : sizeof buf - 1);
 }
 
 static const int rodata_value = 42;
-static unsigned char data_code[16] = { 0xc3 }; /* ret */
+static unsigned char data_code[16] = {0xc3}; /* ret */
 
 __attribute__((used, noinline)) static int some_function(int x)
 {
@@ -63,9 +62,9 @@ static volatile uintptr_t null_page = 8;
 static void on_stack(void *top, void (*fn)(void))
 {
 	__asm__ volatile("mov %0, %%rsp; call *%1; ud2"
-			 :
-			 : "r"(top), "r"(fn)
-			 : "memory");
+	                 :
+	                 : "r"(top), "r"(fn)
+	                 : "memory");
 }
 
 static void overflow(void)
@@ -193,7 +192,7 @@ _Noreturn void mg__boot(void)
 		for (int round = 0; round < 3; round++) {
 			for (int i = 0; i < 64; i++)
 				if (mg_platform_stack_alloc(65536, &base[i],
-							    &usable[i]) != 0)
+				                            &usable[i]) != 0)
 					mg_platform_abort("test: no stack");
 			/* Both ends usable (a byte each: every guest
 			 * instruction is slow), then the guard goes. */
@@ -207,15 +206,14 @@ _Noreturn void mg__boot(void)
 		mg_platform_exit(0);
 	}
 	if (strcmp(t, "badptr") == 0) {
-		struct mg_hvt_write a = { .data = (const char *)(uintptr_t)
-						  0xfff00000,
-					  .len = 4096 };
-		__asm__ volatile("outl %0, %w1"
-				 :
-				 : "a"((uint32_t)(uintptr_t)&a),
-				   "d"((uint16_t)(MG_HVT_PORT_BASE +
-						  MG_HVT_CALL_WRITE))
-				 : "memory");
+		struct mg_hvt_write a = {
+		    .data = (const char *)(uintptr_t)0xfff00000, .len = 4096};
+		__asm__ volatile(
+		    "outl %0, %w1"
+		    :
+		    : "a"((uint32_t)(uintptr_t)&a),
+		      "d"((uint16_t)(MG_HVT_PORT_BASE + MG_HVT_CALL_WRITE))
+		    : "memory");
 	}
 	if (strcmp(t, "ud2") == 0)
 		__asm__ volatile("ud2");
@@ -227,7 +225,7 @@ _Noreturn void mg__boot(void)
 		struct __attribute__((packed)) {
 			uint16_t limit;
 			uint64_t base;
-		} none = { 0, 0 };
+		} none = {0, 0};
 		__asm__ volatile("lidt %0; ud2" : : "m"(none));
 	}
 	if (strcmp(t, "sleep") == 0)
