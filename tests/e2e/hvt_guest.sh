@@ -91,6 +91,11 @@ t_stack_overflow_named() {
 	assert_rc 250
 	assert_out "guest fault: stack overflow in fiber 'deep'"
 	assert_out "write to a not-present page"
+	# Past 2 MiB: the guard is in a 2 MiB page that had to be split.
+	guest overflow 40
+	assert_rc 250
+	assert_out "guest fault: stack overflow in fiber 'deep'"
+	assert_out_re "^stack at 0x([2-9a-f]|[0-9a-f]{2})[0-9a-f]{5}$"
 }
 
 t_stack_guards_come_and_go() {

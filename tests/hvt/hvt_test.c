@@ -105,11 +105,9 @@ static int test_clock(void)
 
 static int test_heap(void)
 {
-	const struct mg_boot_info *bi = mg_platform_boot_info();
 	enum { CHUNK = 1 << 20, MAX = 4096 };
 	static void *blocks[MAX];
 	size_t n = 0;
-	(void)bi;
 	while (n < MAX && (blocks[n] = malloc(CHUNK)) != NULL) {
 		memset(blocks[n], 0x5a, 64); /* touch each */
 		n++;
@@ -179,10 +177,19 @@ _Noreturn void mg__boot(void)
 	if (strcmp(t, "smash") == 0)
 		smash(64);
 	if (strcmp(t, "overflow") == 0) {
+		/*
+		 * argv[2] stacks of 64 KiB first (kept), so that the one that
+		 * overflows can be pushed past the 4 KiB-mapped memory after
+		 * the image, into a 2 MiB page the platform must split.
+		 */
+		int before = bi->argc > 2 ? atoi(bi->argv[2]) : 0;
 		void *base;
 		size_t usable;
-		if (mg_platform_stack_alloc(16384, &base, &usable) != 0)
-			mg_platform_abort("test: no stack");
+		for (int i = 0; i <= before; i++)
+			if (mg_platform_stack_alloc(i < before ? 65536 : 16384,
+			                            &base, &usable) != 0)
+				mg_platform_abort("test: no stack");
+		say("stack at %p\n", base);
 		on_stack((char *)base + usable, overflow);
 	}
 	if (strcmp(t, "stacks") == 0) {
