@@ -36,8 +36,8 @@ static inline uint64_t mg__hvt_rdtsc(void)
 /* CPUID.1:ECX.RDRAND, found by _start (entry_x86_64.S). */
 extern int mg__hvt_has_rdrand;
 
-/* One RDRAND value, or 0 (with (*ok) false) if the CPU gives none. */
-uint64_t mg__hvt_rdrand(int *ok);
+/* One RDRAND value, or 0 if the CPU gives none. */
+uint64_t mg__hvt_rdrand(void);
 
 /* clock.c */
 void mg__hvt_clock_init(void);
