@@ -1,6 +1,6 @@
 /* Fuzz the hvt tender's image loader: ELF checks, manifest, page tables. */
 // fuzz-link: tender/hvt/hvt_elf.c tender/hvt/hvt_manifest.c
-// tender/hvt/hvt_x86_64.c
+// fuzz-link: tender/hvt/hvt_x86_64.c tender/hvt/hvt_log.c
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>

@@ -133,5 +133,8 @@ void mg__hvt_msg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 _Noreturn void mg__hvt_die(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void mg__hvt_write_all(int fd, const void *buf, size_t len);
+/* Format a refusal into (err, errlen) and return -1. */
+int mg__hvt_refuse(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 #endif

@@ -1,4 +1,4 @@
-/* Tender messages on stderr, each written whole in a single write(2). */
+/* Tender messages: on stderr, each in a single write(2); refusal texts. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -57,4 +57,13 @@ void mg__hvt_die(int status, const char *fmt, ...)
 	vmsg(fmt, ap);
 	va_end(ap);
 	_exit(status);
+}
+
+int mg__hvt_refuse(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
 }
