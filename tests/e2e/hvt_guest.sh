@@ -98,6 +98,13 @@ t_stack_overflow_named() {
 	assert_out_re "^stack at 0x([2-9a-f]|[0-9a-f]{2})[0-9a-f]{5}$"
 }
 
+t_fiber_overflow_through_core() {
+	# core/'s main fiber on a platform stack: the report names it.
+	run "$HVT" "$IMG/hello.hvt" --overflow
+	assert_rc 250
+	assert_out "guest fault: stack overflow in fiber 'main'"
+}
+
 t_stack_guards_come_and_go() {
 	guest stacks
 	assert_rc 0
@@ -231,6 +238,7 @@ run_test rodata_write_faults t_rodata_write_faults
 run_test data_exec_faults t_data_exec_faults
 run_test stack_smash_caught t_stack_smash_caught
 run_test stack_overflow_named t_stack_overflow_named
+run_test fiber_overflow_through_core t_fiber_overflow_through_core
 run_test stack_guards_come_and_go t_stack_guards_come_and_go
 run_test bad_pointer_stopped t_bad_pointer_stopped
 run_test invalid_opcode t_invalid_opcode

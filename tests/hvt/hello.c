@@ -3,6 +3,7 @@
  * configure -t hvt' will generate (mg/unikernel.h), written by hand until
  * the tool does. Prints a greeting, sleeps if asked, exits with --status.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,7 @@ static struct {
 	const char *greeting;
 	int64_t status;
 	int64_t sleep_ms;
+	bool overflow;
 } keys;
 
 static mg_arg args[] = {
@@ -49,6 +51,14 @@ static mg_arg args[] = {
         .min = 0,
         .max = 10000,
     },
+    {
+        .name = "overflow",
+        .type = MG_ARG_BOOL,
+        .def = "false",
+        .doc = "Recurse until the main fiber's stack overflows",
+        .owner = "application",
+        .dest = &keys.overflow,
+    },
 };
 
 static mg_console console;
@@ -56,6 +66,16 @@ static mg_console console;
 static int connect_devices(void)
 {
 	return mg_console_platform_connect(&console) < 0;
+}
+
+/* Never returns: the guard page below the fiber's stack stops it. */
+static int recurse(int depth)
+{
+	volatile char frame[256];
+	frame[0] = (char)depth;
+	if (depth == -1)
+		return frame[0];
+	return recurse(depth + 1) + frame[0];
 }
 
 static int start(void)
@@ -68,6 +88,8 @@ static int start(void)
 		mg_console_printf(&console, "slept %llu us\n",
 		                  (unsigned long long)us);
 	}
+	if (keys.overflow)
+		return recurse(0);
 	return (int)keys.status;
 }
 
