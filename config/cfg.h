@@ -60,7 +60,15 @@ struct mg_device {
 	const mg_device_desc *chosen_from; /* mg_device_choose() table */
 	bool used;                         /* reachable from the application */
 	int mark;                          /* graph walks */
+	/* A device that acquires a platform device (mg/platform.h) names it
+	 * here: the hvt manifest lists it and `morgana run` binds it. */
+	const char *platform_name;
+	int platform_kind; /* MG__PLATFORM_NET or _BLOCK; 0: none */
 };
+
+/* Kinds of platform devices, as in the hvt manifest (mg/hvt_abi.h). */
+#define MG__PLATFORM_NET   1
+#define MG__PLATFORM_BLOCK 2
 
 struct mg_app {
 	mg_config *c;
@@ -177,6 +185,9 @@ char *mg__gen_dot(mg_config *c);
 char *mg__gen_keys_help(mg_config *c);
 /* The configure flags, one per line, for `morgana build` to re-run. */
 char *mg__gen_saved_args(mg_config *c);
+/* "net NAME" and "block NAME" lines: the image's platform devices, in
+ * connect order, for `morgana run` to bind. */
+char *mg__gen_platform_devices(mg_config *c);
 /* "configure NAME" and "boot NAME" lines, for the tool's hints. */
 char *mg__gen_key_index(mg_config *c);
 /* Start function, its place, prototype and the sources, for the tool. */

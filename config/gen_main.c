@@ -237,6 +237,51 @@ static void put_connects(mg_config *c, mg__buf *b, const char *self)
 	mg__buf_put(b, "\treturn 0;\n}\n");
 }
 
+/* The platform devices of the image, in connect order. */
+static void platform_devices(mg_config *c, mg__vec *out)
+{
+	for (size_t i = 0; i < c->order.n; i++) {
+		mg_device *d = c->order.v[i];
+		if (d->platform_kind)
+			mg__push(c, out, d);
+	}
+}
+
+static void put_manifest(mg_config *c, mg__buf *b)
+{
+	mg__vec devs = {0};
+	platform_devices(c, &devs);
+	mg__buf_put(b, "\n/* The manifest of the image's net and block "
+	               "devices, read by the tender\n"
+	               " * (mg/hvt_abi.h). */\n"
+	               "#include <mg/hvt_abi.h>\n");
+	mg__buf_printf(b, "MG_HVT_MANIFEST(%zu", devs.n);
+	for (size_t i = 0; i < devs.n; i++) {
+		mg_device *d = devs.v[i];
+		mg__buf_printf(b, ",\n                { \"%s\", %s }",
+		               d->platform_name,
+		               d->platform_kind == MG__PLATFORM_NET
+		                   ? "MG_HVT_DEVICE_NET"
+		                   : "MG_HVT_DEVICE_BLOCK");
+	}
+	mg__buf_put(b, ");\n");
+}
+
+char *mg__gen_platform_devices(mg_config *c)
+{
+	mg__vec devs = {0};
+	mg__buf b = {0};
+	platform_devices(c, &devs);
+	for (size_t i = 0; i < devs.n; i++) {
+		mg_device *d = devs.v[i];
+		mg__buf_printf(&b, "%s %s\n",
+		               d->platform_kind == MG__PLATFORM_NET ? "net"
+		                                                    : "block",
+		               d->platform_name);
+	}
+	return mg__buf_take(&b);
+}
+
 char *mg__gen_main(mg_config *c)
 {
 	mg_app *a = c->app;
@@ -263,13 +308,7 @@ char *mg__gen_main(mg_config *c)
 	put_includes(&b, &c->order, self);
 	mg__buf_put(&b, "\n#include \"mg_app.h\"\n");
 	if (strcmp(c->o.target, "hvt") == 0)
-		/* No device of the graph is a net or block device yet. */
-		mg__buf_put(&b,
-		            "\n/* The manifest of the image's net and block "
-		            "devices, read by the tender\n"
-		            " * (mg/hvt_abi.h). */\n"
-		            "#include <mg/hvt_abi.h>\n"
-		            "MG_HVT_MANIFEST(0);\n");
+		put_manifest(c, &b);
 
 	if (c->order.n)
 		mg__buf_put(&b, "\n/* The devices, filled in by their connect "

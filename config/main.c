@@ -110,6 +110,7 @@ static int generate(mg_config *c)
 	         put(dir, "graph.dot", mg__gen_dot(c)) |
 	         put(dir, "keys.txt", mg__gen_key_index(c)) |
 	         put(dir, "app.txt", mg__gen_app_info(c)) |
+	         put(dir, "devices.txt", mg__gen_platform_devices(c)) |
 	         put(dir, "image", image);
 	if (rc)
 		return 1;

@@ -269,4 +269,50 @@ MG_MODULE_TYPE(random)
 #define mg_default_time(c)    mg_time_of(mg__default((c), "time", MG__AT))
 #define mg_default_random(c)  mg_random_of(mg__default((c), "random", MG__AT))
 
+/* --- networking (config/dev_net.c; docs/net.md) --- */
+
+MG_MODULE_TYPE(netif)
+MG_MODULE_TYPE(stackv4)
+
+/*
+ * The platform's network device (name) (lower case letters, digits, '_';
+ * at most 31 characters): listed in the hvt image's manifest and bound by
+ * `morgana run` (--net:NAME=TAP) or by the tender; on unix the image takes
+ * its tap from MORGANA_NET_NAME in the environment. Boot key --net-mac
+ * (the first netif; --NAME-mac for the others). The same (name) again
+ * gives the same device.
+ */
+#define mg_netif(c, name) mg_netif_of(mg__netif((c), (name), MG__AT))
+
+/*
+ * The direct stack (net/: our own TCP/IP) over (netif), with boot keys
+ * --ipv4=ADDR/PREFIX (default 10.0.0.2/24), --ipv4-gateway=ADDR (default
+ * none), --dhcp (take the address from a DHCP server; the configure flag
+ * --dhcp sets its default). Over a netif other than the first the keys
+ * are --NAME-ipv4, --NAME-ipv4-gateway, --NAME-dhcp.
+ */
+#define mg_direct_stackv4(c, netif)                                            \
+	mg_stackv4_of(mg__direct_stackv4((c), mg_netif_device(netif), MG__AT))
+
+/*
+ * The socket stack (socket/: the host's TCP/IP through its sockets; unix
+ * only) with boot key --ipv4=ADDR/PREFIX (the address to bind, default
+ * 0.0.0.0/0: every host address). Shared, as a built-in device.
+ */
+#define mg_socket_stackv4(c) mg_stackv4_of(mg__socket_stackv4((c), MG__AT))
+
+/*
+ * The stack that the configure key --net=socket|direct picks: the socket
+ * stack by default on unix, the direct stack over mg_netif(c, "service")
+ * with --net=direct and always on hvt. Shared.
+ */
+#define mg_generic_stackv4(c) mg_stackv4_of(mg__generic_stackv4((c), MG__AT))
+
+mg_device *mg__netif(mg_config *c, const char *name, const char *file,
+                     int line);
+mg_device *mg__direct_stackv4(mg_config *c, mg_device *netif, const char *file,
+                              int line);
+mg_device *mg__socket_stackv4(mg_config *c, const char *file, int line);
+mg_device *mg__generic_stackv4(mg_config *c, const char *file, int line);
+
 #endif
