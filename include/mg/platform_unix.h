@@ -22,6 +22,20 @@
 void mg_unix_init(int argc, char **argv);
 
 /*
+ * Device bindings. mg_unix_init() takes out of the arguments (before a
+ * "--") each --block:NAME=FILE and --net:NAME=VALUE, NAME being 1 to 31 of
+ * A-Z a-z 0-9 _ -, so that the boot arguments never see them: the unix
+ * counterpart of the hvt tender's options, which `morgana run` passes the
+ * same way. A malformed one, or a second binding of the same name, is left
+ * in place for the boot argument parser to refuse.
+ * mg_platform_block_acquire(NAME) opens FILE (read-write, else read-only);
+ * the net layer reads its own with mg_unix_binding().
+ */
+
+/* The value bound to device (name) of (kind) ("block", "net"), or NULL. */
+const char *mg_unix_binding(const char *kind, const char *name);
+
+/*
  * Fiber stacks are host mappings with a guard page below each: two of the
  * kernel's vm.max_map_count (65530 by default) per stack, which bounds
  * live fibers to about 32000 unless the limit is raised.

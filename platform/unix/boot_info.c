@@ -19,7 +19,7 @@ static mg_boot_info info = {
 void mg_unix_init(int argc, char **argv)
 {
 	if (argc >= 1 && argv && argv[0]) {
-		info.argc = argc;
+		info.argc = mg__unix_bindings_take(argc, argv);
 		info.argv = argv;
 	}
 	/* A closed stdout or socket is an error to handle, not a death. */

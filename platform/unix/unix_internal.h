@@ -16,6 +16,10 @@ void mg__unix_fault_install(void);
  * hard error. Signal-safe. */
 void mg__unix_write_all(int fd, const char *buf, size_t len);
 
+/* bind.c: record and remove the device bindings from (argv), keeping
+ * argv[0]; returns the new argc (argv stays NULL-terminated). */
+int mg__unix_bindings_take(int argc, char **argv);
+
 /* console.c: end the process as SIGABRT does. Signal-safe. */
 _Noreturn void mg__unix_die(void);
 
