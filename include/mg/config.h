@@ -277,8 +277,8 @@ MG_MODULE_TYPE(stackv4)
 /*
  * The platform's network device (name) (lower case letters, digits, '_';
  * at most 31 characters): listed in the hvt image's manifest and bound by
- * `morgana run` (--net:NAME=TAP) or by the tender; on unix the image takes
- * its tap from MORGANA_NET_NAME in the environment. Boot key --net-mac
+ * `morgana run` (--net:NAME=TAP), which passes the binding to the tender
+ * on hvt and to the image on unix (mg/platform_unix.h). Boot key --net-mac
  * (the first netif; --NAME-mac for the others). The same (name) again
  * gives the same device.
  */
