@@ -162,11 +162,17 @@ static int check_boot_args(const char *target, int argc, char **argv)
 int cmd_run(int argc, char **argv)
 {
 	const char *target = NULL;
+	char **opts = calloc((size_t)argc + 1, sizeof(char *));
+	int nopts = 0;
 	int i;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
 			i++;
 			break;
+		}
+		if (is_binding_opt(argv[i]) && opts) {
+			opts[nopts++] = argv[i];
+			continue;
 		}
 		if (strncmp(argv[i], "--", 2) == 0 &&
 		    strncmp(argv[i], "--target", 8) != 0 &&
@@ -198,9 +204,16 @@ int cmd_run(int argc, char **argv)
 		free(image);
 		return rc;
 	}
+	run_binds rb = {0};
+	if ((rc = run_bind(target, opts, nopts, argv + i, argc - i, &rb))) {
+		run_unbind(&rb);
+		free(image);
+		return rc;
+	}
+	free(opts);
 	/* The image (or its tender) replaces us: its output and exit status
 	 * are the run's. */
-	char **args = calloc((size_t)(argc - i) + 3, sizeof(char *));
+	char **args = calloc((size_t)(argc - i + rb.n) + 3, sizeof(char *));
 	char path[4200], tender[4200];
 	snprintf(path, sizeof(path), "./%s", image);
 	if (!args)
@@ -216,9 +229,20 @@ int cmd_run(int argc, char **argv)
 		free(image);
 		return EXIT_FAIL;
 	}
+	/* The tender takes bindings before the image, the unix image
+	 * first among its arguments (mg/platform_unix.h). */
+	if (n)
+		for (int j = 0; j < rb.n; j++)
+			args[n++] = rb.args[j];
 	args[n++] = path;
+	if (n == 1)
+		for (int j = 0; j < rb.n; j++)
+			args[n++] = rb.args[j];
 	for (int j = i; j < argc; j++)
 		args[n++] = argv[j];
+	if (rb.ncreated)
+		/* Taps made for this run are removed when it ends. */
+		return run_and_unbind(args, &rb);
 	fflush(stdout);
 	execv(args[0], args);
 	fail("cannot run %s: %s", args[0], strerror(errno));

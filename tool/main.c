@@ -44,12 +44,17 @@ static const command commands[] = {
      "  -t, --target TARGET  default: the last configured target\n"
      "  -v, --verbose        show the commands\n"},
     {"run", cmd_run, "run the image",
-     "morgana run [-t TARGET] [-- BOOT-ARGUMENTS...]",
+     "morgana run [-t TARGET] [--net:NAME=TAP...] [-- BOOT-ARGUMENTS...]",
      "Starts dist/NAME.TARGET with the boot arguments after '--' (its\n"
      "boot-time keys: morgana run -- --help lists them). The exit status\n"
      "is the image's.\n"
      "\n"
-     "  -t, --target TARGET  default: the last configured target\n"},
+     "  -t, --target TARGET  default: the last configured target\n"
+     "  --net:NAME=TAP       bind the image's net device NAME to tap TAP\n"
+     "                       (hvt, and unix with --net=direct); as root,\n"
+     "                       a net device left unbound gets a new tap,\n"
+     "                       addressed in the subnet of --ipv4 and\n"
+     "                       removed when the image exits\n"},
     {"describe", cmd_describe, "show the devices and keys of the unikernel",
      "morgana describe [-t TARGET] [--dot]",
      "Shows the application, its devices in connect order (module type,\n"

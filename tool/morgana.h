@@ -79,6 +79,30 @@ int cmd_run(int argc, char **argv);
 int cmd_describe(int argc, char **argv);
 int cmd_clean(int argc, char **argv);
 
+/* --- net.c: device bindings of morgana run --- */
+#define RUN_BINDS_MAX 64
+typedef struct run_binds {
+	char *args[RUN_BINDS_MAX]; /* "--net:NAME=TAP"..., for the image */
+	int n;
+	char *created[RUN_BINDS_MAX]; /* taps made here, removed after */
+	int ncreated;
+} run_binds;
+/* "--net:..." or "--block:...": a binding option of run. */
+bool is_binding_opt(const char *a);
+bool given_kind_net(char *const *opts, int nopts);
+/*
+ * The bindings for the image's platform devices (_build/TARGET/
+ * devices.txt): those given in (opts), and for each net device not given
+ * one, as root, a new tap addressed in the subnet of the boot arguments'
+ * --ipv4 (saying so). 0 or an exit status after a message.
+ */
+int run_bind(const char *target, char *const *opts, int nopts,
+             char *const *boot, int nboot, run_binds *rb);
+/* Remove the taps made and free (rb). */
+void run_unbind(run_binds *rb);
+/* Run (args) as a child, then run_unbind(); returns its exit status. */
+int run_and_unbind(char *const *args, run_binds *rb);
+
 /* --- new.c --- */
 int cmd_new(int argc, char **argv);
 
