@@ -31,6 +31,10 @@ CONFIG_SRCS :=         # host: libmgconfig.a, linked into config programs
 TOOL_SRCS :=           # host: the morgana command
 SHARE_FILES :=         # files copied to share/morgana/ (relative to share/)
 UNIT_TESTS :=          # tests/unit/test_*.c: one binary each, per variant
+RUNTIME_LIBS :=        # device libraries (mgnet...): NAME builds libNAME.a
+                       # for unix and unix-san from LIB_NAME_SRCS; unit
+                       # tests link them all, before libmgcore.a
+RUNTIME_LIBS_hvt :=    # those of them that are also built for hvt
 BENCHES :=             # bench/*.c, host programs linked with the unix libs
 ALL_TARGETS :=
 
@@ -43,6 +47,9 @@ include tests/module.mk
 -include tender/module.mk
 -include platform/hvt/module.mk
 -include bench/module.mk
+-include net/module.mk
+-include socket/module.mk
+-include storage/module.mk
 
 HEADERS := $(wildcard include/mg/*.h)
 
@@ -67,6 +74,20 @@ ALL_TARGETS += $(O)/lib/morgana/$(1)/libmgcore.a \
 -include $$(CORE_OBJS_$(1):.o=.d) $$(PLAT_OBJS_$(1):.o=.d)
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
+
+# --- device libraries, per variant (hvt too when its rules are there) ---
+define runtime_lib_rules
+LIB_OBJS_$(1)_$(2) := $$(patsubst %,$(O)/obj/$(1)/%.o,$$(basename $$(LIB_$(2)_SRCS)))
+$(O)/lib/morgana/$(1)/lib$(2).a: $$(LIB_OBJS_$(1)_$(2))
+	@mkdir -p $$(dir $$@)
+	rm -f $$@ && ar rcs $$@ $$^
+ALL_TARGETS += $(O)/lib/morgana/$(1)/lib$(2).a
+-include $$(LIB_OBJS_$(1)_$(2):.o=.d)
+endef
+$(foreach v,$(VARIANTS),$(foreach l,$(RUNTIME_LIBS),$(eval $(call runtime_lib_rules,$(v),$(l)))))
+ifneq ($(HVT_LIB),)
+$(foreach l,$(RUNTIME_LIBS_hvt),$(eval $(call runtime_lib_rules,hvt,$(l))))
+endif
 
 # --- host side: configuration library and tool ---
 $(O)/obj/host/%.o: %.c
@@ -106,9 +127,11 @@ install: all
 # --- tests ---
 define unit_test_rule
 $(O)/tests/$(1)/$(basename $(notdir $(2))): $(2) tests/unit/mgtest.c \
+		$(foreach l,$(RUNTIME_LIBS),$(O)/lib/morgana/$(1)/lib$(l).a) \
 		$(O)/lib/morgana/$(1)/libmgcore.a $(O)/lib/morgana/$(1)/libmgplatform.a
 	@mkdir -p $$(dir $$@)
 	$$(CC) $$(CFLAGS_$(1)) -Itests/unit $(2) tests/unit/mgtest.c \
+		$(foreach l,$(RUNTIME_LIBS),$(O)/lib/morgana/$(1)/lib$(l).a) \
 		$(O)/lib/morgana/$(1)/libmgcore.a $(O)/lib/morgana/$(1)/libmgplatform.a \
 		$$(LDLIBS_$(notdir $(basename $(2)))) -o $$@
 UNIT_BINS += $(O)/tests/$(1)/$(basename $(notdir $(2)))

@@ -1,0 +1,5 @@
+# net/: the direct TCP/IP stack, libmgnet.a for unix, unix-san and hvt.
+# net/tcp/ (the TCP layer) is part of the same library.
+RUNTIME_LIBS += mgnet
+RUNTIME_LIBS_hvt += mgnet
+LIB_mgnet_SRCS := $(wildcard net/*.c net/tcp/*.c)
