@@ -241,7 +241,8 @@ static int fs_list(void *self, const char *dir, const char *after,
 		}
 		count++;
 	}
-	qsort(names, count, sizeof *names, by_name);
+	if (count)
+		qsort(names, count, sizeof *names, by_name);
 	size_t k = 0;
 	for (size_t i = 0; rc == 0 && i < count && k < max; i++) {
 		int kind = entry_kind(fs, dirfd(d), rel, names[i]);
