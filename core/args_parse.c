@@ -53,30 +53,51 @@ static char lower(char c)
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
 }
 
-static bool ieq(const char *a, const char *b)
+/* (a) equals (low), which is in lower case, ignoring the case of (a). */
+static bool ieq(const char *a, const char *low)
 {
-	while (*a && lower(*a) == lower(*b)) {
+	while (*low && lower(*a) == *low) {
 		a++;
-		b++;
+		low++;
 	}
-	return *a == 0 && *b == 0;
+	return *a == 0 && *low == 0;
 }
 
+/* On the first letter, then the rest: one comparison, not eight. */
 static int parse_bool(const char *s, bool *out)
 {
-	static const char *const yes[] = {"true", "yes", "on", "1"};
-	static const char *const no[] = {"false", "no", "off", "0"};
-	for (size_t i = 0; i < 4; i++) {
-		if (ieq(s, yes[i])) {
-			*out = true;
-			return 0;
-		}
-		if (ieq(s, no[i])) {
-			*out = false;
-			return 0;
-		}
+	const char *rest;
+	bool v;
+	switch (lower(s[0])) {
+	case 't':
+		v = true, rest = "rue";
+		break;
+	case 'y':
+		v = true, rest = "es";
+		break;
+	case '1':
+		v = true, rest = "";
+		break;
+	case 'f':
+		v = false, rest = "alse";
+		break;
+	case 'n':
+		v = false, rest = "o";
+		break;
+	case '0':
+		v = false, rest = "";
+		break;
+	case 'o':
+		v = lower(s[1]) == 'n';
+		rest = v ? "n" : "ff";
+		break;
+	default:
+		return MG_EINVAL;
 	}
-	return MG_EINVAL;
+	if (!ieq(s + 1, rest))
+		return MG_EINVAL;
+	*out = v;
+	return 0;
 }
 
 static int digit_value(char c)
@@ -114,11 +135,11 @@ static int parse_int(const char *s, int64_t *out, const char **why)
 			*why = "not an integer (decimal or 0x hexadecimal)";
 			return MG_EINVAL;
 		}
-		if (v > (limit - d) / base) {
+		if (__builtin_mul_overflow(v, base, &v) ||
+		    __builtin_add_overflow(v, d, &v) || v > limit) {
 			*why = "does not fit in a 64-bit signed integer";
 			return MG_EINVAL;
 		}
-		v = v * base + d;
 	}
 	if (!neg)
 		*out = (int64_t)v;
@@ -127,27 +148,88 @@ static int parse_int(const char *s, int64_t *out, const char **why)
 	return 0;
 }
 
-/* (what) is "value" or "default" for the message. */
+/*
+ * The usual defaults and values ("0", "8080", "false") of (a) into
+ * (dest), cheaply: every boot parses every default, and where the CPU is
+ * emulated each instruction counts. False if (text) needs the general
+ * parser (which also words the refusals).
+ */
+static inline bool parse_quick(const mg_arg *a, const char *text, void *dest)
+{
+	if (a->type == MG_ARG_INT) {
+		/* Up to 18 decimal digits cannot overflow. */
+		uint64_t v = 0;
+		const char *s = text;
+		do {
+			unsigned d = (unsigned)(unsigned char)*s - '0';
+			if (d > 9)
+				return false;
+			v = v * 10 + d;
+		} while (*++s && s - text < 18);
+		int64_t i = (int64_t)v;
+		if (*s || ((a->min != 0 || a->max != 0) &&
+		           (i < a->min || i > a->max)))
+			return false;
+		if (dest)
+			*(int64_t *)dest = i;
+		return true;
+	}
+	if (a->type == MG_ARG_BOOL) {
+		bool b;
+		if (parse_bool(text, &b) < 0)
+			return false;
+		if (dest)
+			*(bool *)dest = b;
+		return true;
+	}
+	return false;
+}
+
+/* An address or prefix of (a) into (dest); NULL, or why (text) is not. */
+__attribute__((noinline)) static const char *
+parse_ip(const mg_arg *a, const char *text, void *dest)
+{
+	union {
+		mg_ipv4_addr ip;
+		mg_ipv4_prefix pfx;
+	} v;
+	if (a->type == MG_ARG_IPV4) {
+		if (mg_ipv4_parse(text, &v.ip) < 0)
+			return "expected an IPv4 address such as 10.0.0.2 "
+			       "(four numbers 0..255, no leading zeros)";
+		if (dest)
+			*(mg_ipv4_addr *)dest = v.ip;
+		return NULL;
+	}
+	if (mg_ipv4_prefix_parse(text, &v.pfx) < 0)
+		return "expected an IPv4 address and prefix length such as "
+		       "10.0.0.2/24 (length 0..32)";
+	if (dest)
+		*(mg_ipv4_prefix *)dest = v.pfx;
+	return NULL;
+}
+
+/*
+ * (what) is "value" or "default" for the message. Every boot parses each
+ * default: the common types stay cheap (no call, nothing on the stack
+ * whose address escapes, so no canary either).
+ */
 static int parse_value(const mg_arg *a, const char *text, void *dest,
                        const char *what, char *err, size_t errlen)
 {
 	const char *why = NULL;
-	union {
-		int64_t i;
-		bool b;
-		mg_ipv4_addr ip;
-		mg_ipv4_prefix pfx;
-	} v;
+	int64_t i;
+	bool b;
 	switch (a->type) {
 	case MG_ARG_STRING:
 		if (dest)
 			*(const char **)dest = text;
 		return 0;
 	case MG_ARG_INT:
-		if (parse_int(text, &v.i, &why) < 0)
+		if (parse_int(text, &i, &why) < 0)
 			break;
 		if ((a->min != 0 || a->max != 0) &&
-		    (v.i < a->min || v.i > a->max)) {
+		    (i < a->min || i > a->max)) {
 			size_t len = strlen(text);
 			return fail(err, errlen,
 			            "invalid %s '%.*s%s' for --%s: out of "
@@ -156,34 +238,22 @@ static int parse_value(const mg_arg *a, const char *text, void *dest,
 			            (long long)a->min, (long long)a->max);
 		}
 		if (dest)
-			*(int64_t *)dest = v.i;
+			*(int64_t *)dest = i;
 		return 0;
 	case MG_ARG_BOOL:
-		if (parse_bool(text, &v.b) < 0) {
+		if (parse_bool(text, &b) < 0) {
 			why = "expected true/false, yes/no, on/off or 1/0";
 			break;
 		}
 		if (dest)
-			*(bool *)dest = v.b;
+			*(bool *)dest = b;
 		return 0;
 	case MG_ARG_IPV4:
-		if (mg_ipv4_parse(text, &v.ip) < 0) {
-			why = "expected an IPv4 address such as 10.0.0.2 "
-			      "(four numbers 0..255, no leading zeros)";
-			break;
-		}
-		if (dest)
-			*(mg_ipv4_addr *)dest = v.ip;
-		return 0;
 	case MG_ARG_IPV4_PREFIX:
-		if (mg_ipv4_prefix_parse(text, &v.pfx) < 0) {
-			why = "expected an IPv4 address and prefix length "
-			      "such as 10.0.0.2/24 (length 0..32)";
-			break;
-		}
-		if (dest)
-			*(mg_ipv4_prefix *)dest = v.pfx;
-		return 0;
+		why = parse_ip(a, text, dest);
+		if (!why)
+			return 0;
+		break;
 	default:
 		why = "the key has an unknown type";
 		break;
@@ -366,11 +436,18 @@ int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 	if (err && errlen)
 		err[0] = 0;
 	for (size_t i = 0; i < n; i++) {
-		args[i].set = false;
-		if (!args[i].def)
+		mg_arg *a = &args[i];
+		a->set = false;
+		if (!a->def)
 			continue;
-		int rc = parse_value(&args[i], args[i].def, args[i].dest,
-		                     "default", err, errlen);
+		if (a->type == MG_ARG_STRING) {
+			if (a->dest)
+				*(const char **)a->dest = a->def;
+			continue;
+		}
+		if (parse_quick(a, a->def, a->dest))
+			continue;
+		int rc = parse_value(a, a->def, a->dest, "default", err, errlen);
 		if (rc < 0)
 			return rc;
 	}

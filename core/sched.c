@@ -31,9 +31,19 @@ void __sanitizer_finish_switch_fiber(void *fake_stack_save,
 static mg_fiber *switched_from;
 #endif
 
+/*
+ * The timer heap's first slots are static, so that spawning the first
+ * fibers at boot allocates nothing for it (an hvt guest whose CPU is
+ * emulated pays for every instruction of a realloc). Past them the heap
+ * moves to the heap allocator (mg__sched_reserve).
+ */
+#define BOOT_TIMERS 64
+static mg__timer *boot_timers[BOOT_TIMERS];
+
 mg__sched mg__s = {
     .cur = &mg__s.root,
     .root = {.name = "(no fiber)", .state = MG__F_RUNNING},
+    .timers = {.v = boot_timers, .cap = BOOT_TIMERS},
 };
 
 mg_fiber *mg__sched_self(const char *what)
@@ -74,7 +84,18 @@ int mg__sched_reserve(size_t live)
 	 * steps only to keep its chains short, so the heap's room decides. */
 	if (live <= mg__s.timers.cap && mg__s.io_tab)
 		return 0;
-	int r = mg__timer_heap_reserve(&mg__s.timers, live);
+	int r = 0;
+	if (live > mg__s.timers.cap && mg__s.timers.v == boot_timers) {
+		/* Out of the static slots: realloc() cannot take those. */
+		mg__timer_heap grown = {0};
+		r = mg__timer_heap_reserve(&grown, live);
+		if (r != 0)
+			return r;
+		memcpy(grown.v, boot_timers, mg__s.timers.n * sizeof *grown.v);
+		mg__s.timers.v = grown.v;
+		mg__s.timers.cap = grown.cap;
+	}
+	r = mg__timer_heap_reserve(&mg__s.timers, live);
 	if (r == 0)
 		r = mg__io_reserve(live);
 	return r;

@@ -13,6 +13,9 @@
  */
 #define IO_MIN_BITS 6
 
+/* The first table is static: spawning at boot allocates nothing for it. */
+static struct mg_waitq boot_tab[(size_t)1 << IO_MIN_BITS];
+
 static size_t bucket_of(mg_handle h, unsigned bits)
 {
 	return (size_t)((h * 0x9e3779b97f4a7c15ull) >> (64 - bits));
@@ -25,6 +28,11 @@ int mg__io_reserve(size_t live)
 		bits++;
 	if (mg__s.io_tab && bits == mg__s.io_bits)
 		return 0;
+	if (!mg__s.io_tab && bits == IO_MIN_BITS) {
+		mg__s.io_tab = boot_tab;
+		mg__s.io_bits = bits;
+		return 0;
+	}
 	struct mg_waitq *tab = calloc((size_t)1 << bits, sizeof *tab);
 	if (!tab)
 		return MG_ENOMEM;
@@ -37,7 +45,8 @@ int mg__io_reserve(size_t live)
 			mg__waitq_push(&tab[bucket_of(w->handle, bits)], w);
 		}
 	}
-	free(mg__s.io_tab);
+	if (mg__s.io_tab != boot_tab)
+		free(mg__s.io_tab);
 	mg__s.io_tab = tab;
 	mg__s.io_bits = bits;
 	return 0;

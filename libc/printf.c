@@ -266,11 +266,20 @@ static void fmt_signed(sink *o, const spec *sp, args *a)
 	fmt_int(o, sp, mag, sign_of(sp, v < 0));
 }
 
-static void fmt_str(sink *o, const spec *sp, const char *s, size_t n)
+static void fmt_str_padded(sink *o, const spec *sp, const char *s, size_t n)
 {
 	pad_before(o, sp, n);
 	emit(o, s, n);
 	pad_after(o, sp, n);
+}
+
+/* Inline for the common case without padding (a frame less per %s). */
+static inline void fmt_str(sink *o, const spec *sp, const char *s, size_t n)
+{
+	if (sp->width <= n)
+		emit(o, s, n);
+	else
+		fmt_str_padded(o, sp, s, n);
 }
 
 static void fmt_string(sink *o, const spec *sp, const char *s)
@@ -348,9 +357,14 @@ static void convert(sink *o, const spec *sp, args *a)
 static bool format(sink *o, const char *fmt, args *a)
 {
 	for (;;) {
-		const char *pct = strchr(fmt, '%');
-		emit(o, fmt, pct ? (size_t)(pct - fmt) : strlen(fmt));
-		if (!pct)
+		/* One pass over the literal text, which is short between
+		 * conversions: no strchr() then strlen(), no empty copy. */
+		const char *pct = fmt;
+		while (*pct && *pct != '%')
+			pct++;
+		if (pct != fmt)
+			emit(o, fmt, (size_t)(pct - fmt));
+		if (!*pct)
 			return true;
 		fmt = pct + 1;
 		spec sp;

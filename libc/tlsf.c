@@ -146,7 +146,14 @@ static void trim(mg__block *b, size_t size)
 void mg__tlsf_init(void *start, size_t size)
 {
 	mg__heap *h = &mg__heap_state;
-	memset(h, 0, sizeof *h);
+	/*
+	 * The state (10 KiB of lists) starts zero, as static storage, and
+	 * only a heap given before can have changed it: clearing it at the
+	 * first call is the single most expensive step of an hvt boot where
+	 * the CPU is emulated (rep stosb there costs per byte).
+	 */
+	if (h->start)
+		memset(h, 0, sizeof *h);
 	uintptr_t lo = ((uintptr_t)start + TLSF_ALIGN - 1) & ~(uintptr_t)15;
 	uintptr_t hi = ((uintptr_t)start + size) & ~(uintptr_t)15;
 	if ((uintptr_t)start + size < (uintptr_t)start || hi < lo ||

@@ -16,12 +16,21 @@ const mg_boot_info *mg_platform_boot_info(void)
 /* Called by _start (entry_x86_64.S) with the canary already set. */
 void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 {
+	uint64_t t0 = mg__hvt_rdtsc();
+
 	mg__hvt_boot = bi;
 	mg__hvt_traps_init();
 	if (bi->abi_version != MG_HVT_ABI_VERSION)
 		mg_platform_abort("hvt: this image and the tender speak "
 		                  "different ABI versions");
 	mg__hvt_clock_init();
+	/*
+	 * The forty-odd instructions since t0 take nanoseconds on a real CPU
+	 * and some 25 us where KVM emulates each one: libc then picks the
+	 * string instructions that cost least there. Above 5 us is emulated
+	 * (a TSC read that exits to the host costs a microsecond or two).
+	 */
+	mg__libc_cpu_emulated = mg__hvt_rdtsc() - t0 > bi->tsc_hz / 200000;
 
 	/*
 	 * The heap is everything above the image. It goes to libc's

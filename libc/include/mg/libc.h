@@ -2,6 +2,7 @@
 #ifndef MG_LIBC_H
 #define MG_LIBC_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -37,6 +38,16 @@ void mg__libc_heap_stats(mg_libc_heap_stats *out);
  * O(heap size): for tests and debugging, not for hot paths.
  */
 void mg__libc_heap_check(void);
+
+/*
+ * Whether the CPU is emulated instruction by instruction (as by KVM on
+ * some nested or PVM hosts), which makes every instruction executed cost
+ * about a microsecond and a `rep movsb` cost per byte. false (the default)
+ * suits a real CPU. The platform MAY set it once at boot, before any other
+ * code runs; memcpy, memmove and memset then move whole words with `rep
+ * movsq`/`rep stosq`. Results are the same either way.
+ */
+extern bool mg__libc_cpu_emulated;
 
 /*
  * The stack protector's canary (-fstack-protector-strong with
