@@ -152,3 +152,27 @@ nl_udp_bound() { # TAG PORT
 nl_wait_tcp() {
 	nl_wait_until "$4" nl_in "$1" nc -z -w 1 "$2" "$3"
 }
+
+# nl_impair_tap TAG UKTAP HOSTTAP HOSTADDR [IMPAIR OPTIONS...]: the link of
+# a unikernel (hvt, unix-direct) impaired by tools/impair. The unikernel
+# binds tap UKTAP (made here, unaddressed, without ARP or IPv6 so that the
+# namespace's own stack stays out of it); impair relays its frames to tap
+# HOSTTAP, which carries the host's address HOSTADDR. $NL_IMPAIR_PID is
+# impair's pid (kill -USR1 prints its counters into $NL_IMPAIR_LOG).
+nl_impair_tap() {
+	local tag=$1 uk=$2 host=$3 addr=$4
+	shift 4
+	local impair=${NL_IMPAIR:-$O/tools/impair}
+	[ -x "$impair" ] || fail "$impair is not built (make)"
+	ip -n "$(nl_name "$tag")" tuntap add dev "$uk" mode tap ||
+		fail "cannot create tap $uk"
+	nl_in "$tag" sysctl -qw "net.ipv6.conf.$uk.disable_ipv6=1"
+	ip -n "$(nl_name "$tag")" link set "$uk" arp off up
+	NL_LOG=${NL_IMPAIR_LOG:-/dev/null} nl_bg "$tag" "$impair" "$@" \
+		"raw:$uk" "tap:$host"
+	NL_IMPAIR_PID=$NL_PID
+	nl_wait_until 5 nl_in "$tag" ip link show "$host"
+	ip -n "$(nl_name "$tag")" addr add "$addr" dev "$host" ||
+		fail "cannot address $host"
+	ip -n "$(nl_name "$tag")" link set "$host" up
+}

@@ -104,6 +104,41 @@ t_raw_endpoint() {
 	nl_wait_until 5 grep -q "a->b: in 400" "$TDIR/impair.log"
 }
 
+# netlib's impaired unikernel link, with a stand-in for the unikernel: a
+# program on the tap that answers ARP for 10.0.0.2 and reports the UDP
+# datagram the host then sends it.
+t_unikernel_link() {
+	nl_ns a
+	NL_IMPAIR_LOG=$TDIR/impair.log nl_impair_tap a uk0 host0 10.0.0.1/24 \
+		--dup=100 --seed=5
+	NL_LOG=$TDIR/uk.log nl_bg a python3 -c '
+import fcntl, socket, struct, sys
+fd = open("/dev/net/tun", "r+b", buffering=0)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"uk0", 0x1002))
+me = bytes.fromhex("020000000002")
+ip = socket.inet_aton("10.0.0.2")
+while True:
+    f = fd.read(2048)
+    if f[12:14] == b"\x08\x06" and f[20:22] == b"\x00\x01" and f[38:42] == ip:
+        reply = (f[6:12] + me + b"\x08\x06" + f[14:20] + b"\x00\x02" +
+                 me + ip + f[22:28] + f[28:32])
+        fd.write(reply)
+        print("arp request answered", flush=True)
+    elif f[12:14] == b"\x08\x00" and f[23] == 17 and f[30:34] == ip:
+        print("udp", f[42:].decode(errors="replace"), flush=True)
+'
+	nl_wait_until 5 nl_in a python3 -c '
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.sendto(b"through impair", ("10.0.0.2", 9))'
+	nl_wait_until 5 grep -q "udp through impair" "$TDIR/uk.log"
+	run nl_in a ip neigh show 10.0.0.2
+	assert_out "lladdr 02:00:00:00:00:02"
+	# --dup=100: everything came twice, both ways.
+	run grep -c "udp through impair" "$TDIR/uk.log"
+	assert_eq "$OUT" 2
+}
+
 t_bad_arguments() {
 	[ -x "$IMPAIR" ] || fail "$IMPAIR is not built"
 	run "$IMPAIR" --loss=x tap:a tap:b
@@ -120,5 +155,6 @@ run_test clean_both_ways t_clean_both_ways
 run_test seeded_loss_dup_reorder t_seeded_loss_dup_reorder
 run_test delay t_delay
 run_test raw_endpoint t_raw_endpoint
+run_test unikernel_link t_unikernel_link
 run_test bad_arguments t_bad_arguments
 finish
