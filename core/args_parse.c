@@ -447,7 +447,8 @@ int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 		}
 		if (parse_quick(a, a->def, a->dest))
 			continue;
-		int rc = parse_value(a, a->def, a->dest, "default", err, errlen);
+		int rc =
+		    parse_value(a, a->def, a->dest, "default", err, errlen);
 		if (rc < 0)
 			return rc;
 	}

@@ -11,17 +11,19 @@
 
 #include "hvt.h"
 
-#define X86_CR0_PE   (1ull << 0)
-#define X86_CR0_MP   (1ull << 1)
-#define X86_CR0_ET   (1ull << 4)
-#define X86_CR0_NE   (1ull << 5)
-#define X86_CR0_WP   (1ull << 16)
-#define X86_CR0_PG   (1ull << 31)
-#define X86_CR4_PAE  (1ull << 5)
-#define X86_EFER_LME (1ull << 8)
-#define X86_EFER_LMA (1ull << 10)
-#define X86_EFER_NXE (1ull << 11)
-#define MSR_IA32_TSC 0x10
+#define X86_CR0_PE         (1ull << 0)
+#define X86_CR0_MP         (1ull << 1)
+#define X86_CR0_ET         (1ull << 4)
+#define X86_CR0_NE         (1ull << 5)
+#define X86_CR0_WP         (1ull << 16)
+#define X86_CR0_PG         (1ull << 31)
+#define X86_CR4_PAE        (1ull << 5)
+#define X86_CR4_OSFXSR     (1ull << 9)  /* SSE on; FXSAVE saves XMM */
+#define X86_CR4_OSXMMEXCPT (1ull << 10) /* SIMD FP exceptions are #XM */
+#define X86_EFER_LME       (1ull << 8)
+#define X86_EFER_LMA       (1ull << 10)
+#define X86_EFER_NXE       (1ull << 11)
+#define MSR_IA32_TSC       0x10
 
 static _Noreturn void host_fail(const char *what)
 {
@@ -70,8 +72,9 @@ void mg__hvt_kvm_open(mg__hvt *h)
 }
 
 /*
- * A minimal CPUID: long mode, NX and the TSC, plus RDRAND when the host
- * has it, which is all the guest looks for. Asking KVM for every feature
+ * A minimal CPUID: long mode, NX, the TSC and SSE/SSE2 (enabled, see
+ * setup_fpu), plus RDRAND when the host has it, which is all the guest
+ * looks for. Asking KVM for every feature
  * it supports (KVM_GET_SUPPORTED_CPUID) costs more than the rest of the
  * vCPU set-up together, and an image has no use for the rest.
  */
@@ -91,9 +94,11 @@ static void setup_cpuid(mg__hvt *h)
 	    .function = 1,
 	    .eax = a, /* family, model, stepping */
 	    .ecx = cx & bit_RDRND,
-	    /* FPU, TSC, MSR, PAE, CX8, CMOV: what any x86-64 CPU has. */
-	    .edx = d & ((1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) |
-	                (1u << 8) | (1u << 15)),
+	    /* FPU, TSC, MSR, PAE, CX8, CMOV, FXSR, SSE, SSE2: what any
+	     * x86-64 CPU has. */
+	    .edx =
+	        d & ((1u << 0) | (1u << 4) | (1u << 5) | (1u << 6) | (1u << 8) |
+	             (1u << 15) | (1u << 24) | (1u << 25) | (1u << 26)),
 	};
 	c.e[2] = (struct kvm_cpuid_entry2){.function = 0x80000000,
 	                                   .eax = 0x80000001};
@@ -103,6 +108,22 @@ static void setup_cpuid(mg__hvt *h)
 	};
 	if (ioctl(h->vcpu_fd, KVM_SET_CPUID2, &c) < 0)
 		host_fail("KVM_SET_CPUID2");
+}
+
+/*
+ * The x87 and SSE state the guest starts with, as after FNINIT and a
+ * reset: every exception masked, round to nearest. MXCSR is set here
+ * rather than by a guest LDMXCSR: where KVM emulates the guest, SSE
+ * instructions may not run at all, and the guest's own code uses general
+ * registers only. With CR4.OSFXSR and CR0.MP set and CR0.EM and CR0.TS
+ * clear (mg__hvt_kvm_vcpu), SSE needs nothing more; XCR0 only matters for
+ * AVX, which the guest is not offered.
+ */
+static void setup_fpu(mg__hvt *h)
+{
+	struct kvm_fpu fpu = {.fcw = 0x37f, .mxcsr = 0x1f80};
+	if (ioctl(h->vcpu_fd, KVM_SET_FPU, &fpu) < 0)
+		host_fail("KVM_SET_FPU");
 }
 
 static struct kvm_segment segment(uint16_t sel, uint8_t type, bool code)
@@ -130,7 +151,7 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 	s.cr0 = X86_CR0_PE | X86_CR0_MP | X86_CR0_ET | X86_CR0_NE | X86_CR0_WP |
 	        X86_CR0_PG;
 	s.cr3 = cr3;
-	s.cr4 = X86_CR4_PAE;
+	s.cr4 = X86_CR4_PAE | X86_CR4_OSFXSR | X86_CR4_OSXMMEXCPT;
 	s.efer = X86_EFER_LME | X86_EFER_LMA | X86_EFER_NXE;
 	s.cs = segment(MG_HVT_SEL_CODE, 0xb, true);
 	s.ds = s.es = s.fs = s.gs = s.ss = segment(MG_HVT_SEL_DATA, 0x3, false);
@@ -148,6 +169,7 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 	s.ldt = (struct kvm_segment){.unusable = 1};
 	if (ioctl(h->vcpu_fd, KVM_SET_SREGS, &s) < 0)
 		host_fail("KVM_SET_SREGS");
+	setup_fpu(h);
 
 	struct kvm_regs r = {
 	    .rip = entry,
@@ -183,6 +205,58 @@ void mg__hvt_kvm_boot_clock(mg__hvt *h)
 	h->boot->wall_ns =
 	    (uint64_t)t.tv_sec * 1000000000ull + (uint64_t)t.tv_nsec;
 	h->boot->tsc_hz = h->tsc_hz;
+}
+
+/*
+ * "SSE" or "x87" if (c) (n bytes) starts with such an instruction, else
+ * NULL: KVM's instruction emulator implements few of them, so on a host
+ * whose KVM emulates every guest instruction they end the guest.
+ */
+static const char *fp_kind(const uint8_t *c, size_t n)
+{
+	size_t i = 0;
+	while (i < n && (c[i] == 0x66 || c[i] == 0xf2 || c[i] == 0xf3 ||
+	                 (c[i] & 0xf0) == 0x40))
+		i++; /* operand-size, rep and REX prefixes */
+	if (i < n && c[i] >= 0xd8 && c[i] <= 0xdf)
+		return "x87";
+	if (i + 1 >= n || c[i] != 0x0f)
+		return NULL;
+	uint8_t op = c[i + 1];
+	if ((op >= 0x10 && op <= 0x17) || (op >= 0x28 && op <= 0x2f) ||
+	    (op >= 0x50 && op <= 0x7f) || op == 0x38 || op == 0x3a ||
+	    op == 0xc2 || (op >= 0xc4 && op <= 0xc6) || op >= 0xd0)
+		return "SSE";
+	/* 0f ae /0-/3 with a memory operand: fxsave, fxrstor, ldmxcsr,
+	 * stmxcsr (the register forms are fences). */
+	if (op == 0xae && i + 2 < n && (c[i + 2] >> 6) != 3 &&
+	    ((c[i + 2] >> 3) & 7) <= 3)
+		return "SSE";
+	return NULL;
+}
+
+/* After an emulation failure: say so if the instruction is SSE or x87. */
+static void explain_emulation_failure(mg__hvt *h)
+{
+	struct kvm_regs r;
+	if (ioctl(h->vcpu_fd, KVM_GET_REGS, &r) < 0)
+		return;
+	struct kvm_translation t = {.linear_address = r.rip};
+	uint64_t gpa = r.rip;
+	if (ioctl(h->vcpu_fd, KVM_TRANSLATE, &t) == 0 && t.valid)
+		gpa = t.physical_address;
+	if (gpa >= h->mem_size)
+		return;
+	size_t n = h->mem_size - gpa < 16 ? (size_t)(h->mem_size - gpa) : 16;
+	const char *kind = fp_kind(h->mem + gpa, n);
+	if (kind)
+		mg__hvt_msg(
+		    "guest fault: the instruction at rip is %s, which "
+		    "KVM's instruction emulator cannot run: this host's "
+		    "KVM emulates the guest's instructions (nested or "
+		    "PVM virtualization); where the guest runs natively "
+		    "it works",
+		    kind);
 }
 
 static _Noreturn void guest_fault(mg__hvt *h, const char *what)
@@ -243,6 +317,9 @@ void mg__hvt_kvm_run(mg__hvt *h)
 			                  "instruction KVM cannot run, "
 			                  "e.g. SSE; see the code at rip)"
 			                : "");
+			if (run->internal.suberror ==
+			    KVM_INTERNAL_ERROR_EMULATION)
+				explain_emulation_failure(h);
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_FAULT);
 		case KVM_EXIT_FAIL_ENTRY:

@@ -10,11 +10,13 @@ HVT_TEST_DIR := $(O)/tests/hvt
 
 # core's scheduler and boot stay out (the test has its own mg__boot); the
 # platform takes ChaCha20 from core.
-$(HVT_TEST_DIR)/hvt_test.hvt: $(O)/obj/hvt/tests/hvt/hvt_test.o \
+HVT_TEST_OBJS := $(O)/obj/hvt/tests/hvt/hvt_test.o \
+	$(O)/obj/hvt/tests/hvt/sse_x86_64.o
+$(HVT_TEST_DIR)/hvt_test.hvt: $(HVT_TEST_OBJS) \
 		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgcore.a \
 		$(HVT_LIB)/libmgc.a $(HVT_LIB)/hvt.ld
 	@mkdir -p $(dir $@)
-	$(CC) $(HVT_LDFLAGS) $< -Wl,--start-group $(HVT_LIB)/libmgplatform.a \
+	$(CC) $(HVT_LDFLAGS) $(HVT_TEST_OBJS) -Wl,--start-group $(HVT_LIB)/libmgplatform.a \
 		$(HVT_LIB)/libmgcore.a $(HVT_LIB)/libmgc.a -Wl,--end-group \
 		$(HVT_LIBGCC) -o $@
 
