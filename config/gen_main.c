@@ -274,10 +274,15 @@ char *mg__gen_platform_devices(mg_config *c)
 	platform_devices(c, &devs);
 	for (size_t i = 0; i < devs.n; i++) {
 		mg_device *d = devs.v[i];
-		mg__buf_printf(&b, "%s %s\n",
+		mg__buf_printf(&b, "%s %s",
 		               d->platform_kind == MG__PLATFORM_NET ? "net"
 		                                                    : "block",
 		               d->platform_name);
+		/* A block device's default: "block NAME SIZE FILE". */
+		if (d->platform_file)
+			mg__buf_printf(&b, " %llu %s", d->platform_size,
+			               d->platform_file);
+		mg__buf_put(&b, "\n");
 	}
 	return mg__buf_take(&b);
 }

@@ -111,7 +111,13 @@ static int generate(mg_config *c)
 	         put(dir, "keys.txt", mg__gen_key_index(c)) |
 	         put(dir, "app.txt", mg__gen_app_info(c)) |
 	         put(dir, "devices.txt", mg__gen_platform_devices(c)) |
+	         put(dir, "inputs.txt", mg__gen_inputs(c)) |
 	         put(dir, "image", image);
+	for (size_t i = 0; i < c->gen_files.n && !rc; i++) {
+		mg__gen_file *f = c->gen_files.v[i];
+		rc = put(dir, f->name, f->text);
+		f->text = NULL;
+	}
 	if (rc)
 		return 1;
 	char path[4096];
@@ -174,7 +180,8 @@ int main(int argc, char **argv)
 		print_diags(c);
 		rc = c->errors.n ? 1 : 0;
 	} else {
-		mg__cfg_check(c);
+		if (mg__cfg_check(c) == 0)
+			mg__prepare_devices(c);
 		print_diags(c);
 		rc = c->errors.n ? 1 : generate(c);
 	}

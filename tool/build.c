@@ -205,7 +205,8 @@ int cmd_run(int argc, char **argv)
 		return rc;
 	}
 	run_binds rb = {0};
-	if ((rc = run_bind(target, opts, nopts, argv + i, argc - i, &rb))) {
+	if ((rc = run_bind(target, opts, nopts, argv + i, argc - i, &rb)) ||
+	    (rc = run_bind_blocks(target, opts, nopts, &rb))) {
 		run_unbind(&rb);
 		free(image);
 		return rc;

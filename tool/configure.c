@@ -327,6 +327,12 @@ int ensure_configured(const char *target, const char **out)
 	}
 	if (mtime_ns("config.c") > when)
 		return reconfigure(chosen, "config.c changed");
+	const char *input = inputs_changed(chosen, when);
+	if (input) {
+		char why[4200];
+		snprintf(why, sizeof(why), "%s changed", input);
+		return reconfigure(chosen, why);
+	}
 	/* The Makefile names the installation that configured: another
 	 * morgana (a new install, _out/ then PREFIX) configures again. */
 	char mk[300];

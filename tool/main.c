@@ -44,7 +44,8 @@ static const command commands[] = {
      "  -t, --target TARGET  default: the last configured target\n"
      "  -v, --verbose        show the commands\n"},
     {"run", cmd_run, "run the image",
-     "morgana run [-t TARGET] [--net:NAME=TAP...] [-- BOOT-ARGUMENTS...]",
+     "morgana run [-t TARGET] [--net:NAME=TAP...] [--block:NAME=FILE...]\n"
+     "            [-- BOOT-ARGUMENTS...]",
      "Starts dist/NAME.TARGET with the boot arguments after '--' (its\n"
      "boot-time keys: morgana run -- --help lists them). The exit status\n"
      "is the image's.\n"
@@ -54,7 +55,10 @@ static const command commands[] = {
      "                       (hvt, and unix with --net=direct); as root,\n"
      "                       a net device left unbound gets a new tap,\n"
      "                       addressed in the subnet of --ipv4 and\n"
-     "                       removed when the image exits\n"},
+     "                       removed when the image exits\n"
+     "  --block:NAME=FILE    bind the image's block device NAME to FILE\n"
+     "                       (default: the file config.c names, made\n"
+     "                       with zeros if config.c gives its size)\n"},
     {"describe", cmd_describe, "show the devices and keys of the unikernel",
      "morgana describe [-t TARGET] [--dot]",
      "Shows the application, its devices in connect order (module type,\n"

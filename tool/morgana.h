@@ -103,6 +103,21 @@ void run_unbind(run_binds *rb);
 /* Run (args) as a child, then run_unbind(); returns its exit status. */
 int run_and_unbind(char *const *args, run_binds *rb);
 
+/* --- storage.c --- */
+/*
+ * The first path of _build/TARGET/inputs.txt (folders and files that
+ * configure read, for crunch and tar stores) changed or removed after
+ * (since) ns, or NULL.
+ */
+const char *inputs_changed(const char *target, long long since);
+/*
+ * Add to (rb) a --block:NAME=FILE for each block device of the image
+ * that (opts) does not bind: its file from config.c, created with zeros
+ * when config.c gave a size. 0 or an exit status after a message.
+ */
+int run_bind_blocks(const char *target, char *const *opts, int nopts,
+                    run_binds *rb);
+
 /* --- new.c --- */
 int cmd_new(int argc, char **argv);
 

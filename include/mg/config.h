@@ -315,4 +315,55 @@ mg_device *mg__direct_stackv4(mg_config *c, mg_device *netif, const char *file,
 mg_device *mg__socket_stackv4(mg_config *c, const char *file, int line);
 mg_device *mg__generic_stackv4(mg_config *c, const char *file, int line);
 
+/* --- storage (config/dev_storage.c; docs/storage.md) --- */
+
+MG_MODULE_TYPE(block)
+MG_MODULE_TYPE(kv_ro)
+
+/*
+ * The platform's block device (name) (at most 31 lower case letters,
+ * digits and '_'), listed in the hvt image's manifest. `morgana run` binds
+ * it to (file) (relative to config.c; NULL: the run must give
+ * --block:NAME=FILE), first creating (file) with (size) zero bytes if it
+ * does not exist (size 0: it must exist); --block:NAME=FILE given to
+ * `morgana run` binds another. The same (name) again gives the same
+ * device.
+ */
+#define mg_block_file(c, name, file, size)                                     \
+	mg_block_of(mg__block_file((c), (name), (file), (size), MG__AT))
+
+/*
+ * kv_ro stores (mg/kv_ro.h) of the host folder (folder), relative to
+ * config.c:
+ * - crunch: configure copies the folder into the image (each file's bytes
+ *   by .incbin, so megabytes cost no more than their size); `morgana
+ *   build` configures again when anything in the folder changes;
+ * - fs (unix only): the image reads the folder at run time;
+ * - tar: `morgana build` archives the folder with GNU tar into
+ *   dist/APP-NAME.tar, which `morgana run` binds to a block device NAME
+ *   named after the folder (its last component, lower-cased, other
+ *   characters as '_');
+ * - generic: the one that the configure key --kv=crunch|fs|tar picks
+ *   (default crunch).
+ * mg_tar_kv_ro() reads a tar archive from a block device of your own.
+ */
+#define mg_crunch_kv_ro(c, folder)                                             \
+	mg_kv_ro_of(mg__kv_ro_folder((c), "crunch", (folder), MG__AT))
+#define mg_fs_kv_ro(c, folder)                                                 \
+	mg_kv_ro_of(mg__kv_ro_folder((c), "fs", (folder), MG__AT))
+#define mg_tar_folder_kv_ro(c, folder)                                         \
+	mg_kv_ro_of(mg__kv_ro_folder((c), "tar", (folder), MG__AT))
+#define mg_generic_kv_ro(c, folder)                                            \
+	mg_kv_ro_of(mg__kv_ro_folder((c), NULL, (folder), MG__AT))
+#define mg_tar_kv_ro(c, block)                                                 \
+	mg_kv_ro_of(mg__tar_kv_ro((c), mg_block_device(block), MG__AT))
+
+mg_device *mg__block_file(mg_config *c, const char *name, const char *file,
+                          unsigned long long size, const char *at_file,
+                          int line);
+mg_device *mg__kv_ro_folder(mg_config *c, const char *impl,
+                            const char *folder, const char *file, int line);
+mg_device *mg__tar_kv_ro(mg_config *c, mg_device *block, const char *file,
+                         int line);
+
 #endif

@@ -1,0 +1,227 @@
+/* Storage devices: platform block devices and the kv_ro stores of folders. */
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cfg.h"
+#include "storage_gen.h"
+
+static const mg_device_desc tar_desc = {
+    .name = "kv",
+    .module = "kv_ro",
+    .impl = "tar",
+    .ctype = "mg_kv_ro",
+    .header = "mg/kv_ro.h",
+    .connect = "mg_kv_ro_tar_connect",
+    .deps = "block",
+    .libs = "mgstorage",
+    .targets = "unix hvt",
+};
+
+static mg_device *find_block(mg_config *c, const char *name)
+{
+	for (size_t i = 0; i < c->devices.n; i++) {
+		mg_device *d = c->devices.v[i];
+		if (d->platform_kind == MG__PLATFORM_BLOCK &&
+		    strcmp(d->platform_name, name) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+mg_device *mg__block_file(mg_config *c, const char *name, const char *file,
+                          unsigned long long size, const char *at_file,
+                          int line)
+{
+	if (!name || !mg__is_name(name, "_") || strlen(name) > 31) {
+		mg__err(c, at_file, line,
+		        "block device name '%s': use at most 31 lower case "
+		        "letters, digits and '_', starting with a letter",
+		        name ? name : "(null)");
+		name = "disk";
+	}
+	if (file && (!*file || strchr(file, '\n'))) {
+		mg__err(c, at_file, line, "block device %s: bad file name '%s'",
+		        name, file);
+		file = NULL;
+	}
+	if (size % 512) {
+		mg__err(c, at_file, line,
+		        "block device %s: size %llu is not a whole number of "
+		        "512-byte sectors",
+		        name, size);
+		size = 0;
+	}
+	mg_device *d = find_block(c, name);
+	if (d)
+		return d;
+	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
+	*desc = (mg_device_desc){
+	    .name = mg__strdup(c, name),
+	    .module = "block",
+	    .impl = "platform",
+	    .ctype = "mg_block",
+	    .header = "mg/block.h",
+	    .code = mg__fmt(
+	        c, "rc = mg_block_platform_connect(${self}, \"%s\");", name),
+	    .at_file = at_file,
+	    .at_line = line,
+	    .libs = "mgstorage",
+	    .targets = "unix hvt",
+	};
+	d = mg__device_new(c, desc, at_file, line);
+	d->platform_name = desc->name;
+	d->platform_kind = MG__PLATFORM_BLOCK;
+	d->platform_file = file ? mg__strdup(c, file) : NULL;
+	d->platform_size = size;
+	return d;
+}
+
+mg_device *mg__tar_kv_ro(mg_config *c, mg_device *block, const char *file,
+                         int line)
+{
+	mg_device *d = mg__device_new(c, &tar_desc, file, line);
+	if (block)
+		mg__device_dep(d, block, file, line);
+	else
+		mg__err(c, file, line, "mg_tar_kv_ro: a NULL block device");
+	return d;
+}
+
+/* A device name from the folder's last component: "My Site/" -> my_site. */
+static const char *name_of_folder(mg_config *c, const char *folder)
+{
+	size_t n = strlen(folder);
+	while (n > 1 && folder[n - 1] == '/')
+		n--;
+	size_t start = n;
+	while (start && folder[start - 1] != '/')
+		start--;
+	char seg[32];
+	size_t k = 0;
+	for (size_t i = start; i < n && k < sizeof(seg) - 1; i++) {
+		char ch = folder[i];
+		if (ch >= 'A' && ch <= 'Z')
+			ch = (char)(ch - 'A' + 'a');
+		else if (!(ch >= 'a' && ch <= 'z') && !(ch >= '0' && ch <= '9'))
+			ch = '_';
+		seg[k++] = ch;
+	}
+	seg[k] = '\0';
+	if (!k || seg[0] < 'a' || seg[0] > 'z')
+		return mg__fmt(c, "kv_%.27s", seg);
+	return mg__strdup(c, seg);
+}
+
+/* The folder's device of implementation (impl), if made already. */
+static mg_device *find_store(mg_config *c, const char *impl, const char *folder)
+{
+	for (size_t i = 0; i < c->devices.n; i++) {
+		mg_device *d = c->devices.v[i];
+		if (d->prepare_arg && strcmp(d->desc->module, "kv_ro") == 0 &&
+		    strcmp(d->desc->impl, impl) == 0 &&
+		    strcmp(((mg__store_folder *)d->prepare_arg)->folder,
+		           folder) == 0)
+			return d;
+	}
+	return NULL;
+}
+
+mg_device *mg__kv_ro_folder(mg_config *c, const char *impl, const char *folder,
+                            const char *file, int line)
+{
+	if (!impl)
+		impl = mg__key_choice(c, "kv", "crunch", "crunch|fs|tar",
+		                      "Read-only store of a folder: built into "
+		                      "the image, the host folder at run time "
+		                      "(unix only), or a tar archive on a "
+		                      "block device",
+		                      file, line);
+	struct stat st;
+	char abs[PATH_MAX];
+	if (!folder || stat(folder, &st) != 0 || !S_ISDIR(st.st_mode) ||
+	    !realpath(folder, abs)) {
+		mg__err(c, file, line,
+		        "kv_ro store: '%s' is not a folder (paths are "
+		        "relative to the folder of %s)",
+		        folder ? folder : "(null)", c->o.config_file);
+		folder = ".";
+		strcpy(abs, "/");
+	} else if (strpbrk(folder, " \t\n$#:\\\"'") ||
+	           strpbrk(abs, " \t\n$#:\\\"'")) {
+		mg__err(c, file, line,
+		        "kv_ro store: folder '%s' (%s): its path may not "
+		        "hold spaces, quotes or any of $#:\\",
+		        folder, abs);
+	}
+	mg_device *d = find_store(c, impl, folder);
+	if (d)
+		return d;
+	const char *name = name_of_folder(c, folder);
+	mg__store_folder *sf = mg__alloc(c, sizeof(*sf));
+	sf->folder = mg__strdup(c, folder);
+	sf->abs = mg__strdup(c, abs);
+	sf->name = name;
+
+	if (strcmp(impl, "tar") == 0) {
+		mg_device *block = mg__block_file(
+		    c, mg__fmt(c, "%.27s_tar", name), NULL, 0, file, line);
+		mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
+		*desc = tar_desc;
+		desc->name = name;
+		d = mg__device_new(c, desc, file, line);
+		mg__device_dep(d, block, file, line);
+		sf->block = block;
+		d->prepare = mg__tar_folder_prepare;
+		d->prepare_arg = sf;
+		return d;
+	}
+	bool fs = strcmp(impl, "fs") == 0;
+	if (!fs && strcmp(impl, "crunch") != 0)
+		mg__err(c, file, line,
+		        "kv_ro store: no implementation '%s' (there are: "
+		        "crunch, fs, tar)",
+		        impl);
+	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
+	*desc = (mg_device_desc){
+	    .name = name,
+	    .module = "kv_ro",
+	    .impl = fs ? "fs" : "crunch",
+	    .ctype = "mg_kv_ro",
+	    .header = "mg/kv_ro.h",
+	    .code =
+	        fs ? mg__fmt(c, "rc = mg_kv_ro_fs_connect(${self}, \"%s\");",
+	                     abs)
+	           : "rc = 0; /* set by prepare() */",
+	    .at_file = file,
+	    .at_line = line,
+	    .libs = fs ? "mgstoragefs mgstorage" : "mgstorage",
+	    .targets = fs ? "unix" : "unix hvt",
+	};
+	d = mg__device_new(c, desc, file, line);
+	sf->desc = desc;
+	d->prepare_arg = sf;
+	if (!fs)
+		d->prepare = mg__crunch_prepare;
+	return d;
+}
+
+int mg__prepare_devices(mg_config *c)
+{
+	for (size_t i = 0; i < c->order.n; i++) {
+		mg_device *d = c->order.v[i];
+		if (d->prepare)
+			d->prepare(c, d);
+	}
+	return (int)c->errors.n;
+}
+
+char *mg__gen_inputs(mg_config *c)
+{
+	mg__buf b = {0};
+	mg__buf_put(&b, "");
+	for (size_t i = 0; i < c->inputs.n; i++)
+		mg__buf_printf(&b, "%s\n", (char *)c->inputs.v[i]);
+	return mg__buf_take(&b);
+}
