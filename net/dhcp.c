@@ -147,9 +147,9 @@ static void bind(dhcp *d, uint64_t now, const mg__dhcp_msg *m)
 		d->c.drop_bad_lease++;
 		return;
 	}
-	uint64_t lease = m->lease_s ? m->lease_s : 3600;
-	uint64_t t1 = m->t1_s ? m->t1_s : lease / 2;
-	uint64_t t2 = m->t2_s ? m->t2_s : lease * 7 / 8;
+	uint64_t lease = (m->lease_s ? m->lease_s : 3600) * S;
+	uint64_t t1 = m->t1_s ? m->t1_s * S : lease / 2;
+	uint64_t t2 = m->t2_s ? m->t2_s * S : lease / 8 * 7;
 	if (t2 > lease)
 		t2 = lease;
 	if (t1 > t2)
@@ -158,9 +158,9 @@ static void bind(dhcp *d, uint64_t now, const mg__dhcp_msg *m)
 	    .addr = {{m->yiaddr}, (uint8_t)len},
 	    .server = {m->server_id ? m->server_id : d->offer_server},
 	    .dns = {{m->dns[0]}, {m->dns[1]}},
-	    .t1_ns = now + t1 * S,
-	    .t2_ns = now + t2 * S,
-	    .end_ns = now + lease * S,
+	    .t1_ns = now + t1,
+	    .t2_ns = now + t2,
+	    .end_ns = now + lease,
 	};
 	uint32_t mask = len ? ~0u << (32 - len) : 0;
 	if (m->router && (m->router & mask) == (m->yiaddr & mask))
@@ -176,7 +176,7 @@ static void bind(dhcp *d, uint64_t now, const mg__dhcp_msg *m)
 		char a[MG_IPV4_PREFIX_STRLEN], g[MG_IPV4_ADDR_STRLEN];
 		MG_LOG(dhcp, INFO, "bound to %s, router %s, lease %llu s",
 		       mg_ipv4_prefix_format(l.addr, a),
-		       mg_ipv4_format(l.router, g), (unsigned long long)lease);
+		       mg_ipv4_format(l.router, g), (unsigned long long)(lease / S));
 	}
 	d->timer = l.t1_ns;
 	set_state(d, MG_DHCP_BOUND);
