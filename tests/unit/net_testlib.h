@@ -113,6 +113,7 @@ static inline size_t fw_pending(const fakewire *w)
  * wire until fw_free or fw_clear. */
 static inline const uint8_t *fw_next(fakewire *w, size_t *len)
 {
+	*len = 0;
 	if (w->out_head == w->nout)
 		return NULL;
 	*len = w->out_len[w->out_head];
