@@ -176,7 +176,14 @@ static inline bool parse_quick(const mg_arg *a, const char *text, void *dest)
 	}
 	if (a->type == MG_ARG_BOOL) {
 		bool b;
-		if (parse_bool(text, &b) < 0)
+		/* "false" and "true" as written, else any spelling. */
+		if (text[0] == 'f' && text[1] == 'a' && text[2] == 'l' &&
+		    text[3] == 's' && text[4] == 'e' && !text[5])
+			b = false;
+		else if (text[0] == 't' && text[1] == 'r' && text[2] == 'u' &&
+		         text[3] == 'e' && !text[4])
+			b = true;
+		else if (parse_bool(text, &b) < 0)
 			return false;
 		if (dest)
 			*(bool *)dest = b;

@@ -181,4 +181,8 @@ void mg__io_ready(mg_handle h);
 /* Grow the I/O table for (live) fibers. 0 or MG_ENOMEM. */
 int mg__io_reserve(size_t live);
 
+/* The I/O table until more than 64 fibers live (static: no allocation). */
+#define MG__IO_BOOT_BITS 6
+extern struct mg_waitq mg__io_boot_tab[1u << MG__IO_BOOT_BITS];
+
 #endif

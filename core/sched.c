@@ -44,6 +44,8 @@ mg__sched mg__s = {
     .cur = &mg__s.root,
     .root = {.name = "(no fiber)", .state = MG__F_RUNNING},
     .timers = {.v = boot_timers, .cap = BOOT_TIMERS},
+    .io_tab = mg__io_boot_tab,
+    .io_bits = MG__IO_BOOT_BITS,
 };
 
 mg_fiber *mg__sched_self(const char *what)

@@ -11,10 +11,11 @@
  * chains stay short. The table grows at spawn time, never in mg_io_wait,
  * so waiting does not allocate.
  */
-#define IO_MIN_BITS 6
+#define IO_MIN_BITS MG__IO_BOOT_BITS
 
-/* The first table is static: spawning at boot allocates nothing for it. */
-static struct mg_waitq boot_tab[(size_t)1 << IO_MIN_BITS];
+/* The first table is static (mg__s starts with it): spawning at boot
+ * allocates nothing for it. */
+struct mg_waitq mg__io_boot_tab[(size_t)1 << MG__IO_BOOT_BITS];
 
 static size_t bucket_of(mg_handle h, unsigned bits)
 {
@@ -28,11 +29,6 @@ int mg__io_reserve(size_t live)
 		bits++;
 	if (mg__s.io_tab && bits == mg__s.io_bits)
 		return 0;
-	if (!mg__s.io_tab && bits == IO_MIN_BITS) {
-		mg__s.io_tab = boot_tab;
-		mg__s.io_bits = bits;
-		return 0;
-	}
 	struct mg_waitq *tab = calloc((size_t)1 << bits, sizeof *tab);
 	if (!tab)
 		return MG_ENOMEM;
@@ -45,7 +41,7 @@ int mg__io_reserve(size_t live)
 			mg__waitq_push(&tab[bucket_of(w->handle, bits)], w);
 		}
 	}
-	if (mg__s.io_tab != boot_tab)
+	if (mg__s.io_tab != mg__io_boot_tab)
 		free(mg__s.io_tab);
 	mg__s.io_tab = tab;
 	mg__s.io_bits = bits;

@@ -136,6 +136,14 @@ static len parse_len(const char **fmt)
 static bool parse_spec(const char **fmt, args *a, spec *sp)
 {
 	*sp = (spec){0, 0, -1, L_NONE, 0};
+	/* The common bare "%s", "%d", "%x"...: nothing else to parse. */
+	char c = **fmt;
+	if (c >= 'c' && c <= 'x' && c != 'h' && c != 'j' && c != 'l' &&
+	    c != 't') {
+		sp->conv = c;
+		(*fmt)++;
+		return true;
+	}
 	parse_flags(fmt, sp);
 	if (**fmt == '*') {
 		(*fmt)++;
