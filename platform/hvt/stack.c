@@ -1,4 +1,5 @@
-/* Fiber stacks from the heap, each above a not-present guard page. */
+/* Fiber stacks, each above a not-present guard page: from the heap, the first
+ * from the boot stack. */
 #include <stdlib.h>
 
 #include <mg/error.h>
@@ -65,7 +66,43 @@ uint64_t *mg__hvt_pte(uint64_t va, int may_split)
 }
 
 /*
- * A stack is a plain malloc() block of (size) + 2 pages: the first page
+ * The boot stack (below MG_HVT_STACK_TOP down to the tender's guard page)
+ * is 508 KiB, far more than the code that runs on it needs: mg__boot()
+ * and the scheduler between fibers (the deepest, a refused boot argument's
+ * message, takes a few KiB). Its top ROOT_STACK bytes stay the boot stack,
+ * above a guard page the platform adds; the 440 KiB below serve as the
+ * stack of one fiber at a time, usually core's main fiber, so that booting
+ * takes no stack from the heap (a malloc() is some 200 instructions, which
+ * count where the CPU is emulated).
+ */
+#define ROOT_STACK  (64 * 1024)
+#define SPARE_GUARD (MG_HVT_STACK_TOP - ROOT_STACK - PAGE)
+#define SPARE_BASE  (MG_HVT_STACK_GUARD + PAGE)
+#define SPARE_SIZE  (SPARE_GUARD - SPARE_BASE)
+
+static enum { SPARE_UNSET, SPARE_FREE, SPARE_USED, SPARE_NONE } spare;
+
+/*
+ * Guard the boot stack's top from the spare region, and mark the tender's
+ * guard page below it as a stack guard (for the fault report). Both are in
+ * the 4 KiB-mapped first 2 MiB, in one page table.
+ */
+static void spare_set_up(void)
+{
+	uint64_t *pte = mg__hvt_pte(SPARE_GUARD, 0);
+	if (!pte || !(*pte & MG_HVT_PTE_P)) {
+		spare = SPARE_NONE;
+		return;
+	}
+	*pte = (SPARE_GUARD & ADDR) | MG_HVT_PTE_GUARD;
+	invlpg(SPARE_GUARD);
+	pte[-(int64_t)((SPARE_GUARD - MG_HVT_STACK_GUARD) / PAGE)] =
+	    (MG_HVT_STACK_GUARD & ADDR) | MG_HVT_PTE_GUARD;
+	spare = SPARE_FREE;
+}
+
+/*
+ * Any other stack is a plain malloc() block of (size) + 2 pages: the first page
  * boundary at least 8 bytes into it starts the guard page, the stack
  * follows, and the word just below the guard keeps the block's address
  * for the free. malloc() costs about half of aligned_alloc() in the
@@ -77,6 +114,16 @@ int mg_platform_stack_alloc(size_t size, void **base, size_t *usable)
 	size_t n = (size + PAGE - 1) & ~(PAGE - 1);
 	if (n == 0 || n < size || n > SIZE_MAX - 2 * PAGE)
 		return MG_ENOMEM;
+	if (n <= SPARE_SIZE && spare != SPARE_USED && spare != SPARE_NONE) {
+		if (spare == SPARE_UNSET)
+			spare_set_up();
+		if (spare == SPARE_FREE) {
+			spare = SPARE_USED;
+			*base = (void *)(uintptr_t)SPARE_BASE;
+			*usable = n;
+			return 0;
+		}
+	}
 	uint8_t *p = malloc(n + 2 * PAGE);
 	if (!p)
 		return MG_ENOMEM;
@@ -100,8 +147,12 @@ void mg_platform_stack_free(void *base, size_t usable)
 	static const char bad[] =
 	    "hvt: mg_platform_stack_free of a pointer that is no stack";
 	uintptr_t guard = (uintptr_t)base - PAGE;
-	uint64_t *pte = mg__hvt_pte(guard, 0);
 	(void)usable;
+	if (guard == MG_HVT_STACK_GUARD && spare == SPARE_USED) {
+		spare = SPARE_FREE;
+		return;
+	}
+	uint64_t *pte = mg__hvt_pte(guard, 0);
 	if (!pte || (*pte & MG_HVT_PTE_P) || !(*pte & MG_HVT_PTE_GUARD))
 		mg_platform_abort(bad);
 	uint8_t *p = ((uint8_t **)guard)[-1];
