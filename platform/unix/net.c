@@ -1,37 +1,163 @@
-/* Net devices of the unix target: none are bound yet. */
+/* Net devices of the unix target: Linux taps bound by --net:NAME=TAP. */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
 #include <mg/error.h>
 #include <mg/platform.h>
+#include <mg/platform_unix.h>
+
+#include "unix_internal.h"
 
 /*
- * The tap-backed net devices of the unix target are the networking
- * layer's to write (with the image's manifest). Until then no name is
- * bound: every acquire says MG_ENOENT as the contract requires for an
- * unbound name, and as no handle can have been acquired, the other calls
- * refuse their handle with MG_EINVAL.
+ * see mg/platform.h; the bindings are mg/platform_unix.h's. The image
+ * attaches to the tap named in its binding: an existing one (made by
+ * `morgana run`, a test, or `ip tuntap add`), else it creates one, which
+ * needs CAP_NET_ADMIN and lives only as long as the process. The tap's
+ * MTU is the device's; its MAC is the host's side of the wire, so the
+ * unikernel takes a random locally administered one (--net-mac sets it).
+ * The descriptor is non-blocking and registered with the platform's
+ * yield: edge-triggered, so the net layer reads until MG_EAGAIN before it
+ * waits, as mg/netif.h requires.
  */
+
+#define MAX_DEVS 8
+
+static struct {
+	char name[32];
+	int fd;
+	mg_handle h;
+	uint16_t mtu;
+} devs[MAX_DEVS];
+static unsigned ndevs;
+
+static void say(const char *name, const char *tap, const char *why)
+{
+	char msg[512];
+	int n = snprintf(msg, sizeof msg, "morgana: --net:%s=%s: %s\n", name,
+	                 tap, why);
+	if (n > 0)
+		mg__unix_write_all(2, msg,
+		                   (size_t)n < sizeof msg ? (size_t)n
+		                                          : sizeof msg - 1);
+}
+
+static uint16_t tap_mtu(const char *tap)
+{
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
+	int mtu = 1500;
+	if (s >= 0 && ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu >= 68 &&
+	    ifr.ifr_mtu <= 65535 - 14)
+		mtu = ifr.ifr_mtu;
+	if (s >= 0)
+		close(s);
+	return (uint16_t)mtu;
+}
 
 int mg_platform_net_acquire(const char *name, mg_handle *h,
                             mg_platform_net_info *info)
 {
-	(void)name;
-	(void)h;
-	(void)info;
-	return MG_ENOENT;
+	const char *tap = mg_unix_binding("net", name);
+	if (!tap) {
+		char msg[160];
+		snprintf(msg, sizeof msg, "not bound: give --net:%s=TAP", name);
+		say(name, "?", msg);
+		return MG_ENOENT;
+	}
+	for (unsigned i = 0; i < ndevs; i++)
+		if (strcmp(devs[i].name, name) == 0)
+			return MG_EBUSY;
+	if (ndevs == MAX_DEVS)
+		return MG_ENOMEM;
+	if (strlen(tap) >= IFNAMSIZ) {
+		say(name, tap, "interface names have at most 15 characters");
+		return MG_EINVAL;
+	}
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		say(name, tap, "cannot open /dev/net/tun");
+		return e == EACCES || e == EPERM ? MG_EACCES : MG_ENOENT;
+	}
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof ifr);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
+		int e = errno;
+		say(name, tap,
+		    e == EPERM   ? "not permitted (the tap belongs to another "
+		                   "user, or creating one needs CAP_NET_ADMIN)"
+		    : e == EBUSY ? "the tap is in use by another process"
+		                 : strerror(e));
+		close(fd);
+		return e == EPERM ? MG_EACCES : e == EBUSY ? MG_EBUSY : MG_EIO;
+	}
+	mg_handle hh;
+	int rc = mg_unix_fd_register(fd, MG_UNIX_READ, &hh);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	unsigned i = ndevs++;
+	strncpy(devs[i].name, name, sizeof devs[i].name - 1);
+	devs[i].fd = fd;
+	devs[i].h = hh;
+	devs[i].mtu = tap_mtu(tap);
+	mg_platform_entropy(info->mac, 6);
+	info->mac[0] = (uint8_t)((info->mac[0] & 0xfc) | 0x02);
+	info->mtu = devs[i].mtu;
+	*h = hh;
+	return 0;
+}
+
+static int dev_of(mg_handle h)
+{
+	for (unsigned i = 0; i < ndevs; i++)
+		if (devs[i].h == h)
+			return (int)i;
+	return -1;
 }
 
 int mg_platform_net_write(mg_handle h, const void *buf, size_t len)
 {
-	(void)h;
-	(void)buf;
-	(void)len;
-	return MG_EINVAL;
+	int i = dev_of(h);
+	if (i < 0 || len > (size_t)devs[i].mtu + 14)
+		return MG_EINVAL;
+	/* A full queue or a tap that is down drops the frame, as a wire. */
+	(void)!write(devs[i].fd, buf, len);
+	return 0;
 }
 
 int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len)
 {
-	(void)h;
-	(void)buf;
-	(void)size;
-	(void)len;
-	return MG_EINVAL;
+	int i = dev_of(h);
+	if (i < 0)
+		return MG_EINVAL;
+	/* One byte more than asked tells a frame that did not fit. */
+	char extra;
+	struct iovec iov[2] = {{buf, size}, {&extra, 1}};
+	ssize_t n;
+	do
+		n = readv(devs[i].fd, iov, 2);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return errno == EAGAIN ? MG_EAGAIN : MG_EIO;
+	if (n == 0)
+		return MG_EAGAIN;
+	if ((size_t)n > size)
+		return MG_EMSGSIZE;
+	*len = (size_t)n;
+	return 0;
 }
