@@ -178,6 +178,12 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl, const char *folder,
 		return d;
 	}
 	bool fs = strcmp(impl, "fs") == 0;
+	bool on_unix = strcmp(c->o.target, "unix") == 0;
+	if (fs && !on_unix)
+		mg__err(c, file, line,
+		        "kv_ro store fs reads a host folder at run time: it "
+		        "runs on unix only (target %s has crunch and tar)",
+		        c->o.target);
 	if (!fs && strcmp(impl, "crunch") != 0)
 		mg__err(c, file, line,
 		        "kv_ro store: no implementation '%s' (there are: "
@@ -197,7 +203,8 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl, const char *folder,
 	    .at_file = file,
 	    .at_line = line,
 	    .libs = fs ? "mgstoragefs mgstorage" : "mgstorage",
-	    .targets = fs ? "unix" : "unix hvt",
+	    /* fs elsewhere than unix was refused above, once. */
+	    .targets = fs && on_unix ? "unix" : "unix hvt",
 	};
 	d = mg__device_new(c, desc, file, line);
 	sf->desc = desc;

@@ -37,7 +37,8 @@ static const char *given(const char *name, char *const *opts, int nopts)
 	size_t nl = strlen(name);
 	for (int i = 0; i < nopts; i++)
 		if (strncmp(opts[i], "--block:", 8) == 0 &&
-		    strncmp(opts[i] + 8, name, nl) == 0 && opts[i][8 + nl] == '=')
+		    strncmp(opts[i] + 8, name, nl) == 0 &&
+		    opts[i][8 + nl] == '=')
 			return opts[i] + 9 + nl;
 	return NULL;
 }
@@ -72,6 +73,28 @@ int run_bind_blocks(const char *target, char *const *opts, int nopts,
 	snprintf(path, sizeof(path), "%s/devices.txt", build_dir(target));
 	char *devs = read_file(path);
 	int rc = 0;
+	/* A binding for a device the image lacks would go unnoticed on
+	 * unix: refuse it here for both targets. */
+	for (int i = 0; i < nopts && rc == 0; i++) {
+		if (strncmp(opts[i], "--block:", 8) != 0)
+			continue;
+		const char *name = opts[i] + 8;
+		size_t nl = strcspn(name, "=");
+		char pat[100];
+		snprintf(pat, sizeof(pat), "block %.*s", (int)nl, name);
+		bool found = false;
+		for (const char *p = devs; p && (p = strstr(p, pat)) && !found;
+		     p += strlen(pat))
+			found = (p == devs || p[-1] == '\n') &&
+			        (p[strlen(pat)] == ' ' ||
+			         p[strlen(pat)] == '\n' || !p[strlen(pat)]);
+		if (!found) {
+			fail("%s: this image has no block device named '%.*s' "
+			     "(morgana describe lists its devices)",
+			     opts[i], (int)nl, name);
+			rc = EXIT_USAGE;
+		}
+	}
 	for (char *line = devs; line && *line && rc == 0;) {
 		char *nl = strchr(line, '\n');
 		if (nl)
@@ -80,7 +103,8 @@ int run_bind_blocks(const char *target, char *const *opts, int nopts,
 		unsigned long long size = 0;
 		int pos = 0;
 		/* "block NAME" or "block NAME SIZE FILE" */
-		if (sscanf(line, "block %63s %llu %n", name, &size, &pos) >= 1 &&
+		if (sscanf(line, "block %63s %llu %n", name, &size, &pos) >=
+		        1 &&
 		    !given(name, opts, nopts)) {
 			const char *file = pos ? line + pos : NULL;
 			if (!file) {

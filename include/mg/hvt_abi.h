@@ -244,9 +244,9 @@ enum mg_hvt_call {
 	MG_HVT_CALL_FAULT = 6,    /* report a CPU exception and end */
 	MG_HVT_CALL_NET_WRITE = 7,    /* (not implemented yet: MG_ENOTSUP) */
 	MG_HVT_CALL_NET_READ = 8,     /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_BLOCK_WRITE = 9,  /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_BLOCK_READ = 10,  /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_BLOCK_FLUSH = 11, /* (not implemented yet: MG_ENOTSUP) */
+	MG_HVT_CALL_BLOCK_WRITE = 9,
+	MG_HVT_CALL_BLOCK_READ = 10,
+	MG_HVT_CALL_BLOCK_FLUSH = 11,
 	MG_HVT_CALL_MAX
 };
 
@@ -355,9 +355,12 @@ _Static_assert(sizeof(struct mg_hvt_net_io) == 40, "net io layout");
 
 /*
  * BLOCK_WRITE / BLOCK_READ: transfer (len) bytes (any number of sectors)
- * at byte (offset) of device (handle). BLOCK_FLUSH: make completed writes
- * durable; (offset, data, len) are ignored. Out: (ret). Specified now,
- * implemented later: the tender answers MG_ENOTSUP.
+ * at byte (offset) of device (handle), in one exit. Both MUST be multiples
+ * of the sector size and the range inside the capacity, else (ret)
+ * MG_EINVAL and nothing moves; MG_EROFS for a write to a read-only device;
+ * MG_EIO on a host failure. (data, len) outside guest memory is an ABI
+ * violation. BLOCK_FLUSH: make completed writes durable (fdatasync on the
+ * host file); (offset, data, len) are ignored. Out: (ret).
  */
 struct mg_hvt_block_io {
 	uint64_t handle;

@@ -91,6 +91,8 @@ typedef struct mg__hvt {
 	uint64_t tsc_hz;
 	struct mg_hvt_boot_info *boot;
 	int block_fd[MG_HVT_DEVICES_MAX]; /* -1 where not a block device */
+	uint64_t block_capacity[MG_HVT_DEVICES_MAX]; /* bytes */
+	bool block_ro[MG_HVT_DEVICES_MAX];
 } mg__hvt;
 
 /* hvt_x86_64.c: GDT, TSS and page tables; returns the value for CR3. */
@@ -118,7 +120,7 @@ const char *mg__hvt_call_name(unsigned call);
 _Noreturn void mg__hvt_fault(mg__hvt *h, const struct mg_hvt_fault *f);
 const char *mg__hvt_vector_name(uint64_t vector);
 
-/* hvt_module_*.c: the device calls (answer MG_ENOTSUP for now). */
+/* hvt_module_*.c: the device calls. */
 void mg__hvt_net_call(mg__hvt *h, unsigned call, uint64_t gpa);
 void mg__hvt_block_call(mg__hvt *h, unsigned call, uint64_t gpa);
 /* Open the file bound to block device (index); 0 or -1 after a message. */

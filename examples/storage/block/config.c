@@ -13,6 +13,6 @@ void mg_configure(mg_config *c)
 	             "Only check the pattern (written by an earlier run)");
 
 	mg_app_console(app, mg_default_console(c));
-	/* `morgana run` binds disk.img, made with 4 MiB of zeros if absent. */
-	mg_app_block(app, mg_block_file(c, "disk", "disk.img", 4 << 20));
+	/* `morgana run` binds disk.img, made with 1 MiB of zeros if absent. */
+	mg_app_block(app, mg_block_file(c, "disk", "disk.img", 1 << 20));
 }
