@@ -148,17 +148,27 @@ void mg__tlsf_init(void *start, size_t size)
 	mg__heap *h = &mg__heap_state;
 	/*
 	 * The state (10 KiB of lists) starts zero, as static storage, and
-	 * only a heap given before can have changed it: clearing it at the
-	 * first call is the single most expensive step of an hvt boot where
-	 * the CPU is emulated (rep stosb there costs per byte).
+	 * only a heap set up before can have changed it: clearing it at every
+	 * first call would be the single most expensive step of an hvt boot
+	 * where the CPU is emulated (rep stosb there costs per byte).
 	 */
 	if (h->start)
 		memset(h, 0, sizeof *h);
-	uintptr_t lo = ((uintptr_t)start + TLSF_ALIGN - 1) & ~(uintptr_t)15;
-	uintptr_t hi = ((uintptr_t)start + size) & ~(uintptr_t)15;
-	if ((uintptr_t)start + size < (uintptr_t)start || hi < lo ||
-	    hi - lo < TLSF_MIN_BLOCK + 32)
-		return; /* too small (or wrapping): every malloc fails */
+	h->given = start;
+	h->given_size = size;
+}
+
+bool mg__tlsf_set_up(void)
+{
+	mg__heap *h = &mg__heap_state;
+	uintptr_t start = (uintptr_t)h->given, size = h->given_size;
+	if (!size)
+		return false;
+	h->given_size = 0; /* one try: a region too small stays unusable */
+	uintptr_t lo = (start + TLSF_ALIGN - 1) & ~(uintptr_t)15;
+	uintptr_t hi = (start + size) & ~(uintptr_t)15;
+	if (start + size < start || hi < lo || hi - lo < TLSF_MIN_BLOCK + 32)
+		return false; /* too small (or wrapping): every malloc fails */
 	if (hi - lo > TLSF_MAX_SIZE)
 		hi = lo + TLSF_MAX_SIZE;
 	h->start = (char *)lo;
@@ -168,10 +178,13 @@ void mg__tlsf_init(void *start, size_t size)
 	tlsf_set_head(h->sentinel, 0, 0);
 	link_free(b);
 	insert_free(b);
+	return true;
 }
 
 mg__block *mg__tlsf_alloc(size_t size)
 {
+	if (!mg__tlsf_ready())
+		return NULL;
 	mg__block *b = take_free(size);
 	if (b) {
 		trim(b, size);
@@ -186,7 +199,7 @@ mg__block *mg__tlsf_alloc(size_t size)
  */
 mg__block *mg__tlsf_alloc_aligned(size_t size, size_t align)
 {
-	if (align >= TLSF_MAX_SIZE)
+	if (align >= TLSF_MAX_SIZE || !mg__tlsf_ready())
 		return NULL;
 	mg__block *b = take_free(size + align + TLSF_MIN_BLOCK);
 	if (!b)

@@ -48,8 +48,12 @@ typedef struct mg__block {
 } mg__block;
 
 typedef struct mg__heap {
-	char *start;
+	char *start; /* NULL until set up */
 	mg__block *sentinel;
+	/* Given by mg__tlsf_init(), set up at the first use (mg__tlsf_ready).
+	 */
+	char *given;
+	size_t given_size;
 	uint64_t fl_map;
 	uint32_t sl_map[TLSF_FL_COUNT];
 	mg__block *lists[TLSF_FL_COUNT][TLSF_SL_COUNT];
@@ -102,7 +106,20 @@ static inline void tlsf_mapping(size_t size, unsigned *fl, unsigned *sl)
 	*fl = f - (TLSF_SL_LOG2 + 4) + 1; /* 4: log2 of TLSF_ALIGN */
 }
 
+/* Take [start, start + size) as the heap, forgetting any previous one. */
 void mg__tlsf_init(void *start, size_t size);
+/* Set the given heap up; false if there is none (or it is too small). */
+bool mg__tlsf_set_up(void);
+
+/*
+ * Whether the heap is usable, setting it up at the first call: images that
+ * allocate nothing at boot (an hvt guest on an emulated CPU counts every
+ * instruction) do not pay for it.
+ */
+static inline bool mg__tlsf_ready(void)
+{
+	return mg__heap_state.start || mg__tlsf_set_up();
+}
 /* A used block of at least (size) bytes (a multiple of 16), or NULL. */
 mg__block *mg__tlsf_alloc(size_t size);
 /* As mg__tlsf_alloc() with the payload aligned to (align) > 16. */

@@ -7,7 +7,7 @@ void mg__libc_heap_stats(mg_libc_heap_stats *out)
 {
 	const mg__heap *h = &mg__heap_state;
 	*out = (mg_libc_heap_stats){0};
-	if (!h->start)
+	if (!mg__tlsf_ready())
 		return;
 	out->total = (size_t)((char *)h->sentinel - h->start);
 	for (mg__block *b = (mg__block *)h->start; b != h->sentinel;
@@ -84,7 +84,7 @@ static size_t check_lists(size_t limit)
 void mg__libc_heap_check(void)
 {
 	const mg__heap *h = &mg__heap_state;
-	if (!h->start)
+	if (!mg__tlsf_ready())
 		return;
 	size_t free_blocks = 0;
 	const mg__block *prev = NULL;
