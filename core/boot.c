@@ -32,8 +32,18 @@ static int main_fiber(void *arg)
 	const mg_unikernel *u = arg;
 	/* The generated connect() has already named the device that failed. */
 	if (u->connect && u->connect() != 0)
-		return 1;
-	return u->start ? u->start() : 0;
+		mg_platform_exit(1);
+	int v = u->start ? u->start() : 0;
+	/*
+	 * The unikernel ends with its main fiber: exit from here, as
+	 * mg__boot() would after mg__run(), but without switching back and
+	 * tearing the fiber down for nothing (where an hvt guest's CPU is
+	 * emulated, that is a tenth of the boot). An MG_E code goes back to
+	 * mg__boot() to be reported.
+	 */
+	if (v >= 0 && v <= 255)
+		mg_platform_exit(v);
+	return v;
 }
 
 _Noreturn void mg__boot(void)
