@@ -134,6 +134,10 @@ static bool ack_input(mg_tcb *c, mg__tcp_seg *s)
 		mg__tcb_established(c);
 		if (c->state == MG_TCP_CLOSED)
 			return false;
+		/* The SYN is acknowledged; it opens no congestion window. */
+		c->snd_una = c->iss + 1;
+		if (SEQ_LT(c->snd_nxt, c->snd_una))
+			c->snd_nxt = c->snd_una;
 	}
 	uint32_t acked = 0;
 	bool fin_acked = false;
@@ -171,10 +175,12 @@ static bool ack_input(mg_tcb *c, mg__tcp_seg *s)
 		if (w > c->max_snd_wnd)
 			c->max_snd_wnd = w;
 	}
-	/* RFC 5681 section 2: the definition of a duplicate ACK. */
+	/* RFC 5681 section 2: the definition of a duplicate ACK. A zero
+	 * window's answers to our probes are not: nothing was lost. */
 	bool dup = !acked && s->ack == c->snd_una && !s->len &&
 	           !(s->flags & (TH_SYN | TH_FIN)) && !wchanged &&
-	           c->snd_max != c->snd_una;
+	           c->snd_max != c->snd_una && c->snd_wnd &&
+	           !(c->fl & TF_PERSIST);
 	if ((c->fl & TF_SACK) && s->nsack)
 		mg__tcp_sack_update(c, s);
 	mg__tcp_ack_received(c, s, acked, dup);
@@ -258,8 +264,10 @@ void mg__tcp_sync_input(mg_tcb *c, mg__tcp_seg *s)
 			return;
 		}
 		if (zw) {
+			/* Its text is not taken; the ACK says so. */
 			s->len = 0;
 			s->flags &= (uint8_t)~TH_FIN;
+			c->fl |= TF_ACK_NOW;
 		}
 	}
 	if (s->flags & TH_RST) {

@@ -353,7 +353,10 @@ H_FN mg_tcb *h_passive(harness *h, const h_b *opts)
 	ASSERT_TRUE(sa->csum_ok);
 	h->our_iss = sa->s.seq;
 	h->peer_nxt = h->peer_iss + 1;
-	h_b ack = {.seq = h->peer_nxt, .ack = h->our_iss + 1, .flags = TH_ACK};
+	h_b ack = {.seq = h->peer_nxt,
+	           .ack = h->our_iss + 1,
+	           .flags = TH_ACK,
+	           .wnd = syn.wnd};
 	if (syn.ts) {
 		ack.ts = true;
 		ack.tsval = syn.tsval + 1;
