@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -29,6 +31,30 @@ static _Noreturn void host_fail(const char *what)
 {
 	mg__hvt_die(MG_HVT_EXIT_HOST, "KVM: %s: %s", what, strerror(errno));
 }
+
+#ifdef MG__HVT_PROFILE
+/*
+ * The profiling build (bench/hvt_profile.py, `make hvt-profile`), never
+ * installed: the vCPU single-steps and the address of every instruction
+ * the guest executes goes to the file named by $MG_HVT_PROFILE, one per
+ * line. Where KVM emulates the guest, its time is its instruction count.
+ * A `rep` instruction counts once per step KVM makes of it.
+ */
+static FILE *profile;
+
+static void profile_start(mg__hvt *h)
+{
+	const char *path = getenv("MG_HVT_PROFILE");
+	if (!path || !(profile = fopen(path, "w")))
+		mg__hvt_die(MG_HVT_EXIT_HOST, "MG_HVT_PROFILE: no file");
+	/* Unbuffered: the guest's exit ends the tender with _exit(). */
+	setvbuf(profile, NULL, _IONBF, 0);
+	struct kvm_guest_debug dbg = {.control = KVM_GUESTDBG_ENABLE |
+	                                         KVM_GUESTDBG_SINGLESTEP};
+	if (ioctl(h->vcpu_fd, KVM_SET_GUEST_DEBUG, &dbg) < 0)
+		host_fail("KVM_SET_GUEST_DEBUG");
+}
+#endif
 
 void mg__hvt_kvm_open(mg__hvt *h)
 {
@@ -187,6 +213,9 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 		            "KHZ): %s",
 		            strerror(errno));
 	h->tsc_hz = (uint64_t)khz * 1000;
+#ifdef MG__HVT_PROFILE
+	profile_start(h);
+#endif
 }
 
 void mg__hvt_kvm_boot_clock(mg__hvt *h)
@@ -296,6 +325,12 @@ void mg__hvt_kvm_run(mg__hvt *h)
 			mg__hvt_hypercall(h, run->io.port, arg);
 			break;
 		}
+#ifdef MG__HVT_PROFILE
+		case KVM_EXIT_DEBUG:
+			fprintf(profile, "%llx\n",
+			        (unsigned long long)run->debug.arch.pc);
+			break;
+#endif
 		case KVM_EXIT_SHUTDOWN:
 			guest_fault(h, "triple fault (an exception while "
 			               "handling an exception, or no IDT)");

@@ -46,3 +46,13 @@ BENCHES += bench/hvt_boot.c
 hvt-bench: $(O)/bench/hvt_boot
 	$(O)/bench/hvt_boot
 .PHONY: hvt-bench
+
+# bench/hvt_profile.py: instructions per function of hello's boot, counted
+# by a profiling build of the tender that single-steps the guest.
+$(O)/bench/morgana-hvt-profile: $(TENDER_HVT_SRCS) tender/hvt/hvt.h
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CFLAGS_host) -DMG__HVT_PROFILE $(TENDER_HVT_SRCS) -o $@
+hvt-profile: $(O)/bench/morgana-hvt-profile hvt-tests
+	python3 bench/hvt_profile.py $(O)/bench/morgana-hvt-profile \
+		$(HVT_TEST_DIR)/hello.hvt
+.PHONY: hvt-profile
