@@ -89,7 +89,10 @@ static void rcv_fin(mg_tcb *c)
 static void maybe_grow(mg_tcb *c)
 {
 	mg_tcpcore *t = c->t;
-	if (c->rx.cap >= t->cfg.buf_max)
+	/* Without window scaling the peer cannot be offered more than
+	 * 64 KiB (RFC 7323 section 2): a bigger buffer would be unused. */
+	if (c->rx.cap >= t->cfg.buf_max ||
+	    (!(c->fl & TF_WS) && c->rx.cap > MG__TCP_MAX_WINDOW))
 		return;
 	if (!c->rcv_mark_time) {
 		c->rcv_mark_time = t->now;
