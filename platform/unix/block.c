@@ -32,8 +32,8 @@ static unsigned ndevs;
 static void say(const char *name, const char *file, const char *why)
 {
 	char msg[512];
-	int n = snprintf(msg, sizeof msg, "morgana: --block:%s=%s: %s\n", name,
-	                 file, why);
+	int n = snprintf(msg, sizeof msg, "morgana: --block:%s: '%s' %s\n",
+	                 name, file, why);
 	if (n > 0)
 		mg__unix_write_all(2, msg,
 		                   (size_t)n < sizeof msg ? (size_t)n
@@ -59,17 +59,23 @@ int mg_platform_block_acquire(const char *name, mg_handle *h,
 	}
 	if (fd < 0) {
 		int e = errno;
-		say(name, file, strerror(e));
+		char why[160];
+		snprintf(why, sizeof why, "cannot be opened: %s", strerror(e));
+		say(name, file, why);
 		return e == EACCES ? MG_EACCES : MG_EIO;
 	}
 	struct stat st;
 	off_t size = lseek(fd, 0, SEEK_END);
+	const char *bad = NULL;
 	if (fstat(fd, &st) < 0 ||
-	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) || size <= 0 ||
-	    size % SECTOR) {
-		say(name, file,
-		    "not a file of a whole, non-zero number of 512-byte "
-		    "sectors");
+	    (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)))
+		bad = "is not a file or block device";
+	else if (size < SECTOR)
+		bad = "is smaller than one 512-byte sector";
+	else if (size % SECTOR)
+		bad = "is not a whole number of 512-byte sectors";
+	if (bad) {
+		say(name, file, bad);
 		close(fd);
 		return MG_EINVAL;
 	}
