@@ -214,6 +214,62 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl, const char *folder,
 	return d;
 }
 
+/* kv_rw store: its boot keys are named after the device. */
+mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
+                           const char *file, int line)
+{
+	if (!name || !mg__is_name(name, "_") || strlen(name) > 31) {
+		mg__err(c, file, line,
+		        "store name '%s': use at most 31 lower case letters, "
+		        "digits and '_', starting with a letter",
+		        name ? name : "(null)");
+		name = "store";
+	}
+	char *k = mg__strdup(c, name);
+	for (char *q = k; *q; q++)
+		*q = *q == '_' ? '-' : *q;
+	mg_key_desc *keys = mg__alloc(c, 5 * sizeof(*keys));
+	keys[0] = (mg_key_desc){
+	    mg__fmt(c, "%s-durable", k), MG_KEY_BOOL, "true",
+	    mg__fmt(c, "Store %s: flush every change before it returns "
+	               "(false: durable at sync or batch)",
+	            name),
+	    0, 0};
+	keys[1] = (mg_key_desc){
+	    mg__fmt(c, "%s-format", k), MG_KEY_BOOL, "false",
+	    mg__fmt(c, "Store %s: format its device at boot (erases it)", name),
+	    0, 0};
+	keys[2] = (mg_key_desc){
+	    mg__fmt(c, "%s-max-entries", k), MG_KEY_INT, "65536",
+	    mg__fmt(c, "Store %s: files and directories it can hold", name),
+	    16, 1 << 30};
+	keys[3] = (mg_key_desc){mg__fmt(c, "%s-cache-kib", k), MG_KEY_INT,
+	                        "256",
+	                        mg__fmt(c, "Store %s: read cache in KiB", name),
+	                        0, 1 << 20};
+	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
+	*desc = (mg_device_desc){
+	    .name = mg__strdup(c, name),
+	    .module = "kv_rw",
+	    .impl = "store",
+	    .ctype = "mg_kv_rw",
+	    .header = "mg/kv_rw.h",
+	    .connect = "mg_kv_rw_store_connect",
+	    .at_file = file,
+	    .at_line = line,
+	    .deps = "block",
+	    .libs = "mgstore mgstorage",
+	    .targets = "unix hvt",
+	    .keys = keys,
+	};
+	mg_device *d = mg__device_new(c, desc, file, line);
+	if (block)
+		mg__device_dep(d, block, file, line);
+	else
+		mg__err(c, file, line, "mg_store_kv_rw: a NULL block device");
+	return d;
+}
+
 int mg__prepare_devices(mg_config *c)
 {
 	for (size_t i = 0; i < c->order.n; i++) {

@@ -319,6 +319,7 @@ mg_device *mg__generic_stackv4(mg_config *c, const char *file, int line);
 
 MG_MODULE_TYPE(block)
 MG_MODULE_TYPE(kv_ro)
+MG_MODULE_TYPE(kv_rw)
 
 /*
  * The platform's block device (name) (at most 31 lower case letters,
@@ -358,6 +359,18 @@ MG_MODULE_TYPE(kv_ro)
 #define mg_tar_kv_ro(c, block)                                                 \
 	mg_kv_ro_of(mg__tar_kv_ro((c), mg_block_device(block), MG__AT))
 
+/*
+ * kv_rw store (mg/kv_rw.h, docs/storage.md): the log-structured store on
+ * (block), named (name) (as a block device's name). Its boot keys carry
+ * the name, '_' as '-': --NAME-durable (default true: every change is
+ * flushed before it returns; false: durable at sync() or a batch),
+ * --NAME-format (erase at boot), --NAME-max-entries (files and directories
+ * it can hold, which bounds its memory; default 65536), --NAME-cache-kib
+ * (read cache, default 256). A blank device is formatted at first boot.
+ */
+#define mg_store_kv_rw(c, name, block)                                         \
+	mg_kv_rw_of(mg__store_kv_rw((c), (name), mg_block_device(block), MG__AT))
+
 mg_device *mg__block_file(mg_config *c, const char *name, const char *file,
                           unsigned long long size, const char *at_file,
                           int line);
@@ -365,5 +378,7 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl,
                             const char *folder, const char *file, int line);
 mg_device *mg__tar_kv_ro(mg_config *c, mg_device *block, const char *file,
                          int line);
+mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
+                           const char *file, int line);
 
 #endif
