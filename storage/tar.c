@@ -234,3 +234,11 @@ int mg_kv_ro_tar_connect(mg_kv_ro *out, mg_block *dev)
 	out->self = t;
 	return 0;
 }
+
+void mg__tar_store_free(mg_kv_ro *kv)
+{
+	tar_store *t = kv->self;
+	mg__kv_index_free(&t->index);
+	free(t);
+	kv->self = NULL;
+}

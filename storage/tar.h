@@ -24,4 +24,8 @@ typedef int (*mg__tar_read_fn)(void *ctx, uint64_t off, void *buf, size_t len);
 int mg__tar_parse(mg__tar_read_fn rd, void *ctx, uint64_t capacity,
                   mg__kv_index *x, char *err, size_t errlen);
 
+/* Release a store made by mg_kv_ro_tar_connect() (tests, fuzzing). */
+struct mg_kv_ro;
+void mg__tar_store_free(struct mg_kv_ro *kv);
+
 #endif
