@@ -57,6 +57,11 @@ typedef struct arp {
 	unsigned announce_left;
 	uint64_t announce_at;
 	unsigned queued; /* datagrams pending in every entry */
+	/* The earliest PENDING timer, recomputed only when one may have
+	 * moved: the stack asks for it after every batch of frames. */
+	uint64_t pending_deadline;
+	bool dirty;
+	entry *last; /* the entry find() returned last */
 	entry cache[MG_ARP_CACHE_SIZE];
 	counters c;
 } arp;
@@ -101,9 +106,12 @@ static void request(arp *a, uint32_t ip, const uint8_t *unicast)
 
 static entry *find(arp *a, uint32_t ip)
 {
+	/* Most datagrams go to the host the previous one went to. */
+	if (a->last && a->last->state != FREE && a->last->ip == ip)
+		return a->last;
 	for (size_t i = 0; i < MG_ARP_CACHE_SIZE; i++)
 		if (a->cache[i].state != FREE && a->cache[i].ip == ip)
-			return &a->cache[i];
+			return a->last = &a->cache[i];
 	return NULL;
 }
 
@@ -128,11 +136,13 @@ static entry *take_entry(arp *a)
 	}
 	if (victim)
 		*victim = (entry){0};
+	a->dirty = true;
 	return victim;
 }
 
 static void resolved(arp *a, entry *e, const uint8_t mac[6], uint64_t now)
 {
+	a->dirty = true;
 	if (e->state != RESOLVED)
 		a->c.resolved++;
 	memcpy(e->mac, mac, 6);
@@ -158,6 +168,8 @@ static int arp_output(void *self, uint64_t now, mg_ipv4_addr hop, mg_pkt *p)
 		return mg_ethernet_output(a->eth, mg_eth_broadcast,
 		                          MG_ETHERTYPE_IPV4, p);
 	entry *e = find(a, hop.v);
+	if (!e || e->state != RESOLVED || now >= e->timer)
+		a->dirty = true;
 	if (e && e->state == RESOLVED && now >= e->timer)
 		e->state = PENDING, e->tries = 0, e->timer = now;
 	if (e && e->state == FAILED) {
@@ -312,6 +324,7 @@ static void arp_set_addr(void *self, uint64_t now, mg_ipv4_prefix addr)
 static void arp_tick(void *self, uint64_t now)
 {
 	arp *a = self;
+	a->dirty = true;
 	if (a->announce_left && now >= a->announce_at) {
 		announce(a);
 		a->announce_left--;
@@ -337,11 +350,17 @@ static void arp_tick(void *self, uint64_t now)
 static uint64_t arp_deadline(void *self)
 {
 	arp *a = self;
+	if (a->dirty) {
+		uint64_t d = UINT64_MAX;
+		for (size_t i = 0; i < MG_ARP_CACHE_SIZE; i++)
+			if (a->cache[i].state == PENDING &&
+			    a->cache[i].timer < d)
+				d = a->cache[i].timer;
+		a->pending_deadline = d;
+		a->dirty = false;
+	}
 	uint64_t d = a->announce_left ? a->announce_at : UINT64_MAX;
-	for (size_t i = 0; i < MG_ARP_CACHE_SIZE; i++)
-		if (a->cache[i].state == PENDING && a->cache[i].timer < d)
-			d = a->cache[i].timer;
-	return d;
+	return a->pending_deadline < d ? a->pending_deadline : d;
 }
 
 static int arp_lookup(void *self, mg_ipv4_addr ip, uint8_t mac[6])
@@ -377,6 +396,7 @@ int mg_arp_connect(mg_arp *out, mg_ethernet *eth)
 	if (!a)
 		return MG_ENOMEM;
 	a->eth = eth;
+	a->dirty = true;
 	int rc = mg_ethernet_listen(eth, MG_ETHERTYPE_ARP, arp_input, a);
 	if (rc < 0) {
 		free(a);

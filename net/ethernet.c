@@ -43,6 +43,9 @@ typedef struct eth {
 	/* Where a frame goes when the pool is empty: it must still be read
 	 * off the device, or the device would stay ready forever. */
 	mg_pkt *scratch;
+	/* The buffer of a read that found nothing, kept for the next poll:
+	 * every poll ends with one. */
+	mg_pkt *spare;
 	counters c;
 } eth;
 
@@ -130,8 +133,11 @@ static int eth_poll(void *self, uint64_t now_ns, int budget)
 	eth *e = self;
 	int n = 0;
 	while (n < budget) {
-		mg_pkt *p = mg_pkt_alloc(&e->pool, MG_PKT_HEADROOM,
-		                         (size_t)e->info.mtu + MG_ETH_HLEN);
+		mg_pkt *p = e->spare;
+		e->spare = NULL;
+		if (!p)
+			p = mg_pkt_alloc(&e->pool, MG_PKT_HEADROOM,
+			                 (size_t)e->info.mtu + MG_ETH_HLEN);
 		bool scratch = !p;
 		if (scratch) {
 			p = e->scratch;
@@ -141,7 +147,7 @@ static int eth_poll(void *self, uint64_t now_ns, int budget)
 		int rc = mg_netif_read(e->netif, p);
 		if (rc < 0 && rc != MG_EMSGSIZE) {
 			if (!scratch)
-				mg_pkt_free(p);
+				e->spare = p;
 			return rc != MG_EAGAIN && n == 0 ? MG_EIO : n;
 		}
 		n++;
@@ -200,7 +206,7 @@ static void eth_counters(void *self, mg_net_counter_fn fn, void *ctx)
 	ETH_COUNTERS(MG__NET_COUNTER_VISIT)
 	layer = "pool";
 	fn(ctx, layer, "buffers", e->pool.count);
-	fn(ctx, layer, "in_use", e->pool.in_use);
+	fn(ctx, layer, "in_use", e->pool.in_use - (e->spare ? 1 : 0));
 	fn(ctx, layer, "large_bytes", e->pool.large_bytes);
 	fn(ctx, layer, "exhausted", e->pool.exhausted);
 	if (e->netif->ops->counters)
@@ -252,6 +258,7 @@ int mg_ethernet_connect(mg_ethernet *out, mg_netif *netif)
 size_t mg_ethernet_disconnect(mg_ethernet *out)
 {
 	eth *e = out->self;
+	mg_pkt_free(e->spare);
 	size_t alive = mg_pkt_pool_fini(&e->pool);
 	free(e->scratch);
 	free(e);

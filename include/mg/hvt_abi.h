@@ -27,7 +27,7 @@
  * entry.
  */
 
-#define MG_HVT_ABI_VERSION 1
+#define MG_HVT_ABI_VERSION 2
 
 /* Constants are usable from assembly too (entry code needs a few). */
 #ifdef __ASSEMBLER__
@@ -242,8 +242,8 @@ enum mg_hvt_call {
 	MG_HVT_CALL_ABORT = 4,    /* end abnormally with a message */
 	MG_HVT_CALL_WALLTIME = 5, /* read the host's wall clock */
 	MG_HVT_CALL_FAULT = 6,    /* report a CPU exception and end */
-	MG_HVT_CALL_NET_WRITE = 7,    /* (not implemented yet: MG_ENOTSUP) */
-	MG_HVT_CALL_NET_READ = 8,     /* (not implemented yet: MG_ENOTSUP) */
+	MG_HVT_CALL_NET_RING = 7, /* register a net device's frame rings */
+	MG_HVT_CALL_NET_SYNC = 8, /* move frames through them now */
 	MG_HVT_CALL_BLOCK_WRITE = 9,
 	MG_HVT_CALL_BLOCK_READ = 10,
 	MG_HVT_CALL_BLOCK_FLUSH = 11,
@@ -332,26 +332,70 @@ _Static_assert(sizeof(struct mg_hvt_fault) == 8 * (6 + MG_HVT_NREGS + 2),
                "fault layout");
 
 /*
- * NET_WRITE / NET_READ: send or receive up to (count) frames of device
- * (handle) in one exit. Each mg_hvt_frame names a buffer: (len) bytes to
- * send, or room for (len) bytes, set to the received length. Out: (done)
- * frames handled, (ret) 0 or an MG_E code (MG_EAGAIN: nothing to read).
- * Specified now, implemented later: the tender answers MG_ENOTSUP.
+ * Net devices move frames through a pair of rings in guest memory, so that
+ * a busy guest pays one exit for many frames, not one per frame. The guest
+ * registers the rings of device (handle) once with NET_RING, before using
+ * the device; they stay where they are for the rest of the run.
+ *
+ * A ring area is a struct mg_hvt_net_ring, then (nslots) TX slots, then
+ * (nslots) RX slots, each slot a struct mg_hvt_net_slot followed by
+ * (slot_size) bytes of frame. Indices run freely (mod 2^32) and slot i is
+ * at index % nslots. The guest queues frames to send at tx_prod; the
+ * tender sends them and advances tx_cons. The tender stores received
+ * frames at rx_prod; the guest takes them and advances rx_cons.
+ *
+ * Neither side has threads: the tender touches the rings only while it
+ * handles a hypercall, so they need no atomics. At every POLL and NET_SYNC
+ * the tender first sends every frame queued on each registered TX ring,
+ * then fills each RX ring with the frames its tap holds (as many as there
+ * are free slots; the rest stay in the tap's queue). A device is ready (its
+ * bit in POLL's ready set) when its RX ring holds a frame after that. The
+ * tender checks every index and length it reads from the rings: a TX
+ * index more than (nslots) ahead, an RX index not between the tender's,
+ * or a frame length above the device's MTU + 14 ends the guest with
+ * MG_HVT_EXIT_ABI.
  */
-struct mg_hvt_frame {
-	MG_HVT_GUEST_PTR(void *) data;
-	uint64_t len;
+struct mg_hvt_net_ring {
+	uint32_t nslots;    /* per direction, a power of two, 1..4096 */
+	uint32_t slot_size; /* frame bytes per slot, at least mtu + 14 */
+	uint32_t tx_prod;   /* guest: frames queued to send */
+	uint32_t tx_cons;   /* tender: frames sent */
+	uint32_t rx_prod;   /* tender: frames received */
+	uint32_t rx_cons;   /* guest: frames taken */
+	uint32_t reserved[2];
 };
-_Static_assert(sizeof(struct mg_hvt_frame) == 16, "frame layout");
+_Static_assert(sizeof(struct mg_hvt_net_ring) == 32, "net ring layout");
 
+struct mg_hvt_net_slot {
+	uint32_t len; /* frame bytes that follow */
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct mg_hvt_net_slot) == 8, "net slot layout");
+
+/* The bytes of a ring area of (nslots) slots of (slot_size) each way. */
+#define MG_HVT_NET_RING_SIZE(nslots, slot_size)                                \
+	(sizeof(struct mg_hvt_net_ring) +                                      \
+	 2 * (uint64_t)(nslots) *                                              \
+	     (sizeof(struct mg_hvt_net_slot) + (uint64_t)(slot_size)))
+
+/*
+ * NET_RING: register the ring area (ring, size) of net device (handle),
+ * whose header the guest has filled (indices 0). Out (ret): 0; MG_EINVAL
+ * for a handle that is no net device, a bad geometry (nslots, slot_size
+ * not a multiple of 8 or below mtu + 14, size too small); MG_EBUSY if the
+ * device has rings already. An area outside guest memory is an ABI
+ * violation.
+ *
+ * NET_SYNC: send and receive as POLL does, without waiting; (ring, size)
+ * are ignored. Out (ret): 0, or MG_EINVAL for a device without rings.
+ */
 struct mg_hvt_net_io {
 	uint64_t handle;
-	MG_HVT_GUEST_PTR(struct mg_hvt_frame *) frames;
-	uint64_t count;
-	uint64_t done; /* out */
-	int64_t ret;   /* out */
+	MG_HVT_GUEST_PTR(struct mg_hvt_net_ring *) ring;
+	uint64_t size;
+	int64_t ret; /* out */
 };
-_Static_assert(sizeof(struct mg_hvt_net_io) == 40, "net io layout");
+_Static_assert(sizeof(struct mg_hvt_net_io) == 32, "net io layout");
 
 /*
  * BLOCK_WRITE / BLOCK_READ: transfer (len) bytes (any number of sectors)

@@ -11,6 +11,8 @@ void mg_platform_console_write(const char *buf, size_t len)
 
 _Noreturn void mg_platform_exit(int status)
 {
+	/* Frames queued last (a DHCP release, a reply) still go out. */
+	mg__hvt_net_flush();
 	struct mg_hvt_exit a = {.status = (uint64_t)(status & 0xff)};
 	mg__hvt_call(MG_HVT_CALL_EXIT, &a);
 	for (;;)

@@ -1,4 +1,4 @@
-/* Net and block devices of the manifest, reached through the tender. */
+/* Devices of the manifest, and the block devices through the tender. */
 #include <string.h>
 
 #include <mg/error.h>
@@ -7,8 +7,7 @@
 
 static uint32_t acquired; /* bit per device */
 
-/* The index of device (name) of (kind), or a negative MG_E code. */
-static int acquire(const char *name, uint32_t kind, mg_handle *h)
+int mg__hvt_device_acquire(const char *name, uint32_t kind, mg_handle *h)
 {
 	const struct mg_hvt_boot_info *bi = mg__hvt_boot;
 	for (uint32_t i = 0; i < bi->device_count; i++) {
@@ -30,43 +29,10 @@ static int valid(mg_handle h, uint32_t kind)
 	       mg__hvt_boot->devices[h].kind == kind;
 }
 
-int mg_platform_net_acquire(const char *name, mg_handle *h,
-                            mg_platform_net_info *info)
-{
-	int i = acquire(name, MG_HVT_DEVICE_NET, h);
-	if (i < 0)
-		return i;
-	memcpy(info->mac, mg__hvt_boot->devices[i].mac, sizeof info->mac);
-	info->mtu = mg__hvt_boot->devices[i].mtu;
-	return 0;
-}
-
-int mg_platform_net_write(mg_handle h, const void *buf, size_t len)
-{
-	if (!valid(h, MG_HVT_DEVICE_NET))
-		return MG_EINVAL;
-	struct mg_hvt_frame f = {.data = (void *)(uintptr_t)buf, .len = len};
-	struct mg_hvt_net_io a = {.handle = h, .frames = &f, .count = 1};
-	mg__hvt_call(MG_HVT_CALL_NET_WRITE, &a);
-	return (int)a.ret;
-}
-
-int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len)
-{
-	if (!valid(h, MG_HVT_DEVICE_NET))
-		return MG_EINVAL;
-	struct mg_hvt_frame f = {.data = buf, .len = size};
-	struct mg_hvt_net_io a = {.handle = h, .frames = &f, .count = 1};
-	mg__hvt_call(MG_HVT_CALL_NET_READ, &a);
-	if (a.ret == 0)
-		*len = f.len;
-	return (int)a.ret;
-}
-
 int mg_platform_block_acquire(const char *name, mg_handle *h,
                               mg_platform_block_info *info)
 {
-	int i = acquire(name, MG_HVT_DEVICE_BLOCK, h);
+	int i = mg__hvt_device_acquire(name, MG_HVT_DEVICE_BLOCK, h);
 	if (i < 0)
 		return i;
 	const struct mg_hvt_device *d = &mg__hvt_boot->devices[i];

@@ -39,6 +39,15 @@ extern int mg__hvt_has_rdrand;
 /* One RDRAND value, or 0 if the CPU gives none. */
 uint64_t mg__hvt_rdrand(void);
 
+/* devices.c: take device (name) of (kind) (enum mg_hvt_device_kind);
+ * returns its index, also stored in (*h), or MG_ENOENT, MG_EBUSY. */
+int mg__hvt_device_acquire(const char *name, uint32_t kind, mg_handle *h);
+
+/* net.c: the net devices whose RX ring holds a frame (a ready set, no
+ * exit); send what the TX rings hold before the guest ends. */
+uint64_t mg__hvt_net_ready(void);
+void mg__hvt_net_flush(void);
+
 /* clock.c */
 void mg__hvt_clock_init(void);
 

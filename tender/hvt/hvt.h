@@ -122,6 +122,14 @@ const char *mg__hvt_vector_name(uint64_t vector);
 
 /* hvt_module_*.c: the device calls. */
 void mg__hvt_net_call(mg__hvt *h, unsigned call, uint64_t gpa);
+/* Open the tap bound to net device (index) and give the guest its MTU and
+ * a MAC; 0 or -1 after a message. */
+int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap);
+/* POLL's work: move frames through every registered ring, wait up to
+ * (timeout) (NULL: no limit) if no device has a frame for the guest, and
+ * return the ready set. */
+struct timespec;
+uint64_t mg__hvt_net_poll(mg__hvt *h, const struct timespec *timeout);
 void mg__hvt_block_call(mg__hvt *h, unsigned call, uint64_t gpa);
 /* Open the file bound to block device (index); 0 or -1 after a message. */
 int mg__hvt_block_open(mg__hvt *h, unsigned index, const char *file);

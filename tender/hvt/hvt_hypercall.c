@@ -18,8 +18,8 @@ static const struct {
     [MG_HVT_CALL_ABORT] = {"ABORT", sizeof(struct mg_hvt_abort)},
     [MG_HVT_CALL_WALLTIME] = {"WALLTIME", sizeof(struct mg_hvt_walltime)},
     [MG_HVT_CALL_FAULT] = {"FAULT", sizeof(struct mg_hvt_fault)},
-    [MG_HVT_CALL_NET_WRITE] = {"NET_WRITE", sizeof(struct mg_hvt_net_io)},
-    [MG_HVT_CALL_NET_READ] = {"NET_READ", sizeof(struct mg_hvt_net_io)},
+    [MG_HVT_CALL_NET_RING] = {"NET_RING", sizeof(struct mg_hvt_net_io)},
+    [MG_HVT_CALL_NET_SYNC] = {"NET_SYNC", sizeof(struct mg_hvt_net_io)},
     [MG_HVT_CALL_BLOCK_WRITE] = {"BLOCK_WRITE", sizeof(struct mg_hvt_block_io)},
     [MG_HVT_CALL_BLOCK_READ] = {"BLOCK_READ", sizeof(struct mg_hvt_block_io)},
     [MG_HVT_CALL_BLOCK_FLUSH] = {"BLOCK_FLUSH", sizeof(struct mg_hvt_block_io)},
@@ -52,7 +52,6 @@ static void do_write(mg__hvt *h, struct mg_hvt_write *a)
 static void do_poll(mg__hvt *h, struct mg_hvt_poll *a)
 {
 	struct timespec ts, *tsp = NULL;
-	(void)h;
 
 	if (a->deadline_ns != UINT64_MAX) {
 		uint64_t wait =
@@ -61,10 +60,8 @@ static void do_poll(mg__hvt *h, struct mg_hvt_poll *a)
 		ts.tv_nsec = (long)(wait % 1000000000u);
 		tsp = &ts;
 	}
-	/* No device can be ready yet: networking comes later. */
-	if (ppoll(NULL, 0, tsp, NULL) < 0 && errno != EINTR)
-		mg__hvt_die(MG_HVT_EXIT_HOST, "ppoll: %s", strerror(errno));
-	a->ready = 0;
+	/* Only net devices become ready: the net module waits. */
+	a->ready = mg__hvt_net_poll(h, tsp);
 }
 
 static _Noreturn void do_abort(mg__hvt *h, struct mg_hvt_abort *a)
@@ -115,8 +112,8 @@ void mg__hvt_hypercall(mg__hvt *h, unsigned port, uint32_t arg)
 	}
 	case MG_HVT_CALL_FAULT:
 		mg__hvt_fault(h, a);
-	case MG_HVT_CALL_NET_WRITE:
-	case MG_HVT_CALL_NET_READ:
+	case MG_HVT_CALL_NET_RING:
+	case MG_HVT_CALL_NET_SYNC:
 		mg__hvt_net_call(h, call, arg);
 		break;
 	default:

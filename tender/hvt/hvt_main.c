@@ -216,6 +216,9 @@ int main(int argc, char **argv)
 		if (i < ndev && devices[i].kind == MG_HVT_DEVICE_BLOCK &&
 		    mg__hvt_block_open(&h, i, o.bindings[order[i]].value) < 0)
 			exit(MG_HVT_EXIT_USAGE);
+		if (i < ndev && devices[i].kind == MG_HVT_DEVICE_NET &&
+		    mg__hvt_net_open(&h, i, o.bindings[order[i]].value) < 0)
+			exit(MG_HVT_EXIT_USAGE);
 	}
 
 	mg__hvt_elf_load(file, &img, h.mem);

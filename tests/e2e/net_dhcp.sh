@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The direct stack's DHCP client against dnsmasq in a namespace:
 # examples/net/ping booted with --dhcp takes its address from dnsmasq,
-# answers ping there, and releases the lease when it stops.
+# answers ping there, and releases the lease when it stops; on unix-direct
+# and on hvt where KVM is usable.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -51,8 +52,19 @@ lease() { # TARGET
 	assert_out "DHCPACK(tap0) $addr"
 }
 
+kvm_ready() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		[ -x "$O/bin/morgana-hvt" ]
+}
+
 t_unix_direct() { lease unix; }
+t_hvt() {
+	kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
+	lease hvt
+}
 
 build unix
+build hvt
 run_test net_dhcp_unix_direct t_unix_direct
+run_test net_dhcp_hvt t_hvt
 finish

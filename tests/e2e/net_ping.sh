@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # examples/net/ping on the direct stack, from a namespace's ping and
 # arping: small and 20000-byte echoes (fragmented both ways), 10,000
-# pings 1 ms apart, ARP; on unix-direct.
+# pings 1 ms apart, ARP; on unix-direct and on hvt where KVM is usable.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -60,8 +60,19 @@ pings() { # TARGET
 	assert_not_out "drop_checksum"
 }
 
+kvm_ready() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		[ -x "$O/bin/morgana-hvt" ]
+}
+
 t_unix_direct() { pings unix; }
+t_hvt() {
+	kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
+	pings hvt
+}
 
 build unix
+build hvt
 run_test net_ping_unix_direct t_unix_direct
+run_test net_ping_hvt t_hvt
 finish
