@@ -121,6 +121,7 @@ struct mg_config {
 	mg__vec gen_files;  /* mg__gen_file *: more files of the build folder */
 	mg__vec make_rules; /* char *: Makefile text after the target's rules */
 	mg__vec inputs;     /* char *: host paths that configure read */
+	mg__vec tars;       /* char *: "FILE FOLDER" archives for build */
 	mg__vec errors;   /* char *, "file:line: error: ..." */
 	mg__vec warnings; /* char * */
 };

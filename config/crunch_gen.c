@@ -321,20 +321,8 @@ bool mg__tar_folder_prepare(mg_config *c, mg_device *d)
 		return false;
 	const char *tar = mg__fmt(c, "dist/%s-%s.tar", c->app->name, sf->name);
 	sf->block->platform_file = tar;
-	/* configure.args is written by every configure, and `morgana build`
+	/* `morgana build` writes it (tool/tar.c) after each configure, and
 	 * configures again when anything listed in inputs.txt changes. */
-	mg__push(c, &c->make_rules,
-	         mg__fmt(c,
-	                 "# The tar store %s: folder %s, archived for its "
-	                 "block device %s.\n"
-	                 "all: %s\n"
-	                 "%s: $(MG_BUILD)/configure.args\n"
-	                 "\t@mkdir -p $(@D)\n"
-	                 "\t$(call mg_say,TAR,$@)tar --format=pax "
-	                 "--sort=name --dereference --owner=0 --group=0 "
-	                 "--numeric-owner -cf $@.tmp -C %s . && mv $@.tmp "
-	                 "$@\n",
-	                 d->name, sf->folder, sf->block->platform_name, tar,
-	                 tar, sf->abs));
+	mg__push(c, &c->tars, mg__fmt(c, "%s %s", tar, sf->abs));
 	return true;
 }

@@ -277,6 +277,16 @@ int mg__prepare_devices(mg_config *c)
 		if (d->prepare)
 			d->prepare(c, d);
 	}
+	/* The tar archives `morgana build` makes: always written, so that
+	 * none is left from an earlier configure. */
+	mg__buf b = {0};
+	mg__buf_put(&b, "");
+	for (size_t i = 0; i < c->tars.n; i++)
+		mg__buf_printf(&b, "%s\n", (char *)c->tars.v[i]);
+	mg__gen_file *f = mg__alloc(c, sizeof(*f));
+	f->name = "tars.txt";
+	f->text = mg__buf_take(&b);
+	mg__push(c, &c->gen_files, f);
 	return (int)c->errors.n;
 }
 

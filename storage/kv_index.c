@@ -108,6 +108,7 @@ int mg__kv_index_finish(mg__kv_index *x, const char **clash)
 		if (i + 1 < x->n &&
 		    strcmp(x->nodes[i].key, x->nodes[i + 1].key) == 0) {
 			free(x->nodes[i].key);
+			free(x->nodes[i].digest);
 			continue;
 		}
 		x->nodes[out++] = x->nodes[i];

@@ -16,7 +16,7 @@ typedef struct mg__kv_node {
 	uint32_t seq; /* order of addition; of equal keys the last wins */
 	bool is_dir;
 	uint32_t first_child, n_children; /* into children[] */
-	char *digest;                     /* cached hex digest, or NULL */
+	char *digest; /* hex digest (malloc'ed: recorded or cached), or NULL */
 } mg__kv_node;
 
 typedef struct mg__kv_index {

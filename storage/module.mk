@@ -7,5 +7,7 @@ LIB_mgstorage_SRCS := storage/block.c storage/crunch.c storage/kv_index.c \
 	storage/kv_ro.c storage/sha256.c storage/tar.c storage/tar_parse.c
 LIB_mgstoragefs_SRCS := $(wildcard storage/fs*.c)
 -include storage/store/module.mk
-# configure hashes the files of crunch stores with the same SHA-256.
+# configure and morgana build hash the files of crunch and tar stores with
+# the same SHA-256.
 CONFIG_SRCS += storage/sha256.c
+TOOL_SRCS += storage/sha256.c

@@ -24,6 +24,7 @@
 typedef struct ext {
 	char *path; /* pax path or GNU long name, malloc'ed */
 	bool has_size, has_mtime;
+	char digest[65]; /* MORGANA.sha256, or "" */
 	uint64_t size, mtime_ns;
 } ext;
 
@@ -238,6 +239,20 @@ static int pax_records(parser *p, const char *d, size_t n, ext *e)
 			if (!pax_decimal(val, vlen, true, &e->mtime_ns))
 				return bad(p, "pax mtime is not a time");
 			e->has_mtime = true;
+		} else if (klen == 14 &&
+		           memcmp(rec, "MORGANA.sha256", 14) == 0) {
+			/* Written by `morgana build`, so that a guest need not
+			 * hash the file to give its digest. */
+			bool hex = vlen == 64;
+			for (size_t j = 0; hex && j < 64; j++)
+				hex = (val[j] >= '0' && val[j] <= '9') ||
+				      (val[j] >= 'a' && val[j] <= 'f');
+			if (!hex)
+				return bad(p,
+				           "MORGANA.sha256 is not 64 lowercase "
+				           "hex digits");
+			memcpy(e->digest, val, 64);
+			e->digest[64] = '\0';
 		} else if (klen > 11 && memcmp(rec, "GNU.sparse.", 11) == 0) {
 			return bad(p, "sparse files are not supported");
 		}
@@ -355,6 +370,13 @@ static int entry(parser *p, const uint8_t *h, uint64_t size, mg__kv_index *x)
 		    mtime > UINT64_MAX / 1000000000u ? 0 : mtime * 1000000000u;
 	rc =
 	    mg__kv_index_add(x, key, dir, p->at + BLOCK, dir ? 0 : size, mtime);
+	if (rc == 0 && !dir && p->next.digest[0]) {
+		char *d = malloc(65);
+		if (!d)
+			return MG_ENOMEM;
+		memcpy(d, p->next.digest, 65);
+		x->nodes[x->n - 1].digest = d;
+	}
 	return rc == MG_EINVAL ? bad(p, "name '%s' is not a valid key", key)
 	                       : rc;
 }
@@ -376,7 +398,7 @@ static int parse(parser *p, mg__kv_index *x)
 			return rc;
 		if (all_zero(h)) {
 			if (p->next.path || p->next.has_size ||
-			    p->next.has_mtime)
+			    p->next.has_mtime || p->next.digest[0])
 				return bad(p, "extended header without an "
 				              "entry after it");
 			return 0;

@@ -91,7 +91,7 @@ static int build(const char *target, bool verbose)
 	if (rc != 0 && rc != -1)
 		explain_build_failure(target, cap.text);
 	capture_free(&cap);
-	if (rc != 0)
+	if (rc != 0 || build_tars(target) != 0)
 		return EXIT_FAIL;
 	char *image = image_path(target);
 	say("image %s", image ? image : "(unknown)");

@@ -118,6 +118,12 @@ const char *inputs_changed(const char *target, long long since);
 int run_bind_blocks(const char *target, char *const *opts, int nopts,
                     run_binds *rb);
 
+/* Write the archives of _build/TARGET/tars.txt that are older than the
+ * last configure. 0 or an exit status after a message. */
+int build_tars(const char *target);
+/* tool/tar.c: archive (folder) into (file). 0, or -1 after a message. */
+int write_tar(const char *folder, const char *file);
+
 /* --- new.c --- */
 int cmd_new(int argc, char **argv);
 

@@ -143,3 +143,30 @@ int run_bind_blocks(const char *target, char *const *opts, int nopts,
 	free(devs);
 	return rc;
 }
+
+int build_tars(const char *target)
+{
+	char path[300];
+	snprintf(path, sizeof(path), "%s/tars.txt", build_dir(target));
+	char *list = read_file(path);
+	snprintf(path, sizeof(path), "%s/configure.args", build_dir(target));
+	long long configured = mtime_ns(path);
+	int rc = 0;
+	for (char *line = list; line && *line && rc == 0;) {
+		char *nl = strchr(line, '\n');
+		if (nl)
+			*nl = '\0';
+		char *folder = strchr(line, ' ');
+		if (folder) {
+			*folder++ = '\0';
+			if (mtime_ns(line) <= configured) {
+				printf("  %-7s %s\n", "TAR", line);
+				fflush(stdout);
+				rc = write_tar(folder, line) ? EXIT_FAIL : 0;
+			}
+		}
+		line = nl ? nl + 1 : NULL;
+	}
+	free(list);
+	return rc;
+}

@@ -78,8 +78,10 @@ typedef struct mg_kv_ro_ops {
 	/*
 	 * The digest of file (key) into (out): the lowercase hex SHA-256 of
 	 * its contents (MG_KV_DIGEST_LEN characters and a NUL), for ETags and
-	 * integrity checks. MG_EISDIR for a directory. MAY read the whole file
-	 * the first time it is asked.
+	 * integrity checks. MG_EISDIR for a directory. A store MAY take it
+	 * from its own metadata (computed when the store was built) rather
+	 * than from the bytes, or read the whole file the first time it is
+	 * asked: see each implementation.
 	 */
 	int (*digest)(void *self, const char *key,
 	              char out[MG_KV_DIGEST_LEN + 1]);
@@ -178,7 +180,9 @@ int mg_kv_ro_fs_connect(mg_kv_ro *out, const char *root);
  * a name that is not a valid key) fails with MG_EBADMSG after logging
  * which header and why (log source "tar"). Hard links, symbolic links and
  * special files are skipped; of two entries with the same name the later
- * wins, as tar extraction does.
+ * wins, as tar extraction does. A file's digest is its pax record
+ * MORGANA.sha256 when it has one (archives made by `morgana build`),
+ * else the SHA-256 of its bytes, computed once when first asked.
  */
 int mg_kv_ro_tar_connect(mg_kv_ro *out, mg_block *dev);
 

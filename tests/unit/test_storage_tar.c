@@ -483,3 +483,78 @@ MGT_TEST(fifty_megabytes_read_back_byte_identical)
 	expect_file(&s.kv, "big.bin", "big.bin");
 	cleanup();
 }
+
+/* A pax header (x) with (records), then a file "f" of (body). */
+static size_t pax_file(uint8_t *t, const char *records, const char *body)
+{
+	memset(t, 0, 512 * 6);
+	header(t, "PaxHeaders/f", 'x', size_zero);
+	size_t n = strlen(records);
+	snprintf((char *)t + 124, 12, "%011o", (unsigned)n & 0xff);
+	fix_sum(t);
+	memcpy(t + 512, records, n);
+	header(t + 1024, "f", '0', size_zero);
+	snprintf((char *)t + 1024 + 124, 12, "%011o",
+	         (unsigned)strlen(body) & 0xff);
+	fix_sum(t + 1024);
+	memcpy(t + 1536, body, strlen(body));
+	return 512 * 6;
+}
+
+MGT_TEST(recorded_digest_is_used_and_checked)
+{
+	static uint8_t t[512 * 6];
+	const char *rec = "83 MORGANA.sha256="
+	                  "00112233445566778899aabbccddeeff"
+	                  "00112233445566778899aabbccddeeff\n";
+	size_t len = pax_file(t, rec, "data");
+	mg_block dev;
+	mg_kv_ro kv;
+	ASSERT_EQ(mg_block_mem_connect(&dev, t, 512, len / 512, true), 0);
+	ASSERT_EQ(mg_kv_ro_tar_connect(&kv, &dev), 0);
+	char d[MG_KV_DIGEST_LEN + 1];
+	ASSERT_EQ(mg_kv_ro_digest(&kv, "f", d), 0);
+	/* Taken from the record, not computed from the bytes. */
+	ASSERT_STREQ(d, "00112233445566778899aabbccddeeff"
+	                "00112233445566778899aabbccddeeff");
+	mg__tar_store_free(&kv);
+	mg_block_mem_free(&dev);
+
+	char err[256];
+	len = pax_file(t,
+	               "83 MORGANA.sha256="
+	               "00112233445566778899AABBCCDDEEFF"
+	               "00112233445566778899aabbccddeeff\n",
+	               "data");
+	ASSERT_EQ(parse_mem(t, len, err, sizeof err), MG_EBADMSG);
+	ASSERT_CONTAINS(err, "MORGANA.sha256 is not 64 lowercase hex digits");
+	len = pax_file(t, "22 MORGANA.sha256=abc\n", "data");
+	ASSERT_EQ(parse_mem(t, len, err, sizeof err), MG_EBADMSG);
+
+	/* Without a record the digest is computed. */
+	len = pax_file(t, "13 mtime=1.5\n", "abc");
+	ASSERT_EQ(mg_block_mem_connect(&dev, t, 512, len / 512, true), 0);
+	ASSERT_EQ(mg_kv_ro_tar_connect(&kv, &dev), 0);
+	ASSERT_EQ(mg_kv_ro_digest(&kv, "f", d), 0);
+	ASSERT_STREQ(d, "ba7816bf8f01cfea414140de5dae2223"
+	                "b00361a396177a9cb410ff61f20015ad");
+	uint64_t mt;
+	ASSERT_EQ(mg_kv_ro_last_modified(&kv, "f", &mt), 0);
+	ASSERT_EQ(mt, 1500000000);
+	mg__tar_store_free(&kv);
+	mg_block_mem_free(&dev);
+}
+
+MGT_TEST(old_signed_checksums_are_accepted)
+{
+	static uint8_t t[512 * 4];
+	header(t, "caf\xe9", '0', size_zero);
+	/* The sum of the bytes read as signed chars. */
+	memset(t + 148, ' ', 8);
+	int sum = 0;
+	for (int i = 0; i < 512; i++)
+		sum += (int8_t)t[i];
+	snprintf((char *)t + 148, 8, "%06o", sum);
+	char err[256];
+	ASSERT_EQ(parse_mem(t, sizeof t, err, sizeof err), 0);
+}
