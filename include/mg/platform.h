@@ -126,6 +126,15 @@ typedef struct mg_platform_net_info {
  * Acquire the network device (name) from the image's manifest. Returns 0
  * and sets (*h) and (*info), MG_ENOENT if the name is not bound, MG_EBUSY
  * if already acquired.
+ *
+ * The device is a Linux tap on both targets, bound by --net:NAME=TAP: on
+ * unix on the image's own command line (mg/platform_unix.h; the platform
+ * attaches to the tap, or creates it given CAP_NET_ADMIN, and says on
+ * stderr why it cannot), on hvt on the tender's (docs/hvt.md). The MTU is
+ * the tap's. The MAC is a random locally administered one, the tap's own
+ * being the host's end of the wire. Readiness of a net handle: on unix it
+ * is a host descriptor, edge-triggered like the others, so its user reads
+ * until MG_EAGAIN before waiting (mg/netif.h says so for every netif).
  */
 int mg_platform_net_acquire(const char *name, mg_handle *h,
 			    mg_platform_net_info *info);
