@@ -407,6 +407,67 @@ uint32_t mg_tcb_srtt_us(const mg_tcb *c);
 uint32_t mg_tcb_rto_ms(const mg_tcb *c);
 
 /* ------------------------------------------------------------------ */
+/* The module type: the engine over an ipv4, for fibers                 */
+/* ------------------------------------------------------------------ */
+
+/*
+ * mg_tcpv4 serves the TCP calls of mg/stackv4.h (listen, accept, connect:
+ * same contracts, connections as mg_flow) with one engine whose segments
+ * go through (and come from, as protocol 6) an mg_ipv4. Its timers run
+ * on the fiber of whoever calls tick(): the direct stack's input fiber.
+ * A call from another fiber that may bring the next deadline earlier
+ * calls (kick)(kick_ctx), which MUST wake that fiber (cheaply when
+ * nothing changed).
+ */
+
+#include <mg/ipv4.h>
+#include <mg/random.h>
+#include <mg/stackv4.h>
+
+typedef struct mg_tcpv4_ops {
+	int (*listen)(void *self, const mg_tcp_listen_opts *opts,
+	              mg_tcp_listener **out);
+	int (*accept)(void *self, mg_tcp_listener *l, mg_flow **out,
+	              uint64_t deadline_ns);
+	uint16_t (*listener_port)(void *self, mg_tcp_listener *l);
+	void (*unlisten)(void *self, mg_tcp_listener *l);
+	int (*connect)(void *self, mg_ipv4_endpoint dst, unsigned flags,
+	               uint64_t deadline_ns, mg_flow **out);
+	/* The next timer deadline (UINT64_MAX: none); run what is due. */
+	uint64_t (*deadline)(void *self);
+	void (*tick)(void *self, uint64_t now_ns);
+	/* Visit the engine's counters, layer "tcp" (mg/pkt.h). */
+	void (*counters)(void *self, mg_net_counter_fn fn, void *ctx);
+	/* The engine itself, for tests and tools that read its state. */
+	mg_tcpcore *(*core)(void *self);
+} mg_tcpv4_ops;
+
+typedef struct mg_tcpv4 {
+	const mg_tcpv4_ops *ops;
+	void *self;
+} mg_tcpv4;
+
+/* Options of mg_tcpv4_connect; zero fields take the engine's defaults. */
+typedef struct mg_tcpv4_opts {
+	void (*kick)(void *ctx);
+	void *kick_ctx;
+	/* Per-connection buffer sizes (mg_tcpcore_cfg.buf_init, buf_max). */
+	uint32_t buf_init, buf_max;
+	unsigned flags; /* MG_TCPCORE_* */
+} mg_tcpv4_opts;
+
+/*
+ * TCP over (ip), keyed from (random), listening to protocol 6 on it.
+ * (opts) MAY be NULL (then nothing is kicked: the caller polls
+ * deadline). 0, MG_EEXIST (protocol 6 taken), MG_ENOMEM.
+ * mg_tcpv4_disconnect() frees it, sending nothing; listeners and flows
+ * MUST have been closed (a flow still open is reset without a word).
+ */
+int mg_tcpv4_connect(mg_tcpv4 *out, mg_ipv4 *ip, mg_random *random,
+                     const mg_tcpv4_opts *opts);
+void mg_tcpv4_disconnect(mg_tcpv4 *t);
+
+/* ------------------------------------------------------------------ */
 /* The engine's private state: callers allocate mg_tcpcore, never read  */
 /* it.                                                                  */
 /* ------------------------------------------------------------------ */

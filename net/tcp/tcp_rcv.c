@@ -65,6 +65,8 @@ static void rcv_fin(mg_tcb *c)
 	c->fl &= ~(uint32_t)TF_OOO_FIN;
 	c->fl |= TF_RCV_FIN | TF_ACK_NOW;
 	c->rcv_nxt++;
+	/* Nothing lies beyond the FIN: what a broken peer put there goes. */
+	c->nooo = 0;
 	switch (c->state) {
 	case MG_TCP_SYN_RECEIVED:
 	case MG_TCP_ESTABLISHED:
@@ -217,6 +219,9 @@ void mg__tcp_rcv_data(mg_tcb *c, mg__tcp_seg *s)
 	if ((c->fl & TF_OOO_FIN) && c->ooo_fin == c->rcv_nxt &&
 	    !(c->fl & TF_RCV_FIN))
 		rcv_fin(c);
+	/* Data past a FIN we were told of: that FIN was a lie. */
+	if ((c->fl & TF_OOO_FIN) && SEQ_GT(c->rcv_nxt, c->ooo_fin))
+		c->fl &= ~(uint32_t)TF_OOO_FIN;
 }
 
 /*

@@ -1,0 +1,530 @@
+/* TCP for fibers: the engine over an ipv4, connections as flows, and the
+ * direct stack's TCP layer (net/stack_internal.h). */
+#include <stdlib.h>
+#include <string.h>
+
+#include <mg/error.h>
+#include <mg/fiber.h>
+#include <mg/log.h>
+#include <mg/tcp.h>
+
+#include "../stack_internal.h"
+#include "tcp_int.h"
+
+/* see mg/tcp.h */
+
+MG_LOG_SOURCE(tcpl, "tcp", "the direct stack's TCP layer");
+
+typedef struct layer {
+	mg_tcpcore core;
+	mg_ipv4 *ip;
+	mg_tcpv4_opts opts;
+	int out_err; /* the last output's error, for connect */
+	uint16_t next_listen_port;
+} layer;
+
+struct mg_tcp_listener {
+	layer *L;
+	mg_tcp_lsn *lsn;
+	mg_tcp_listen_opts opts;
+	mg_cond cond;
+	unsigned pending; /* handler fibers spawned and not yet started */
+	bool closed;
+};
+
+typedef struct tflow {
+	mg_flow flow;
+	layer *L;
+	mg_tcb *c;
+	mg_cond rcond, wcond;
+	bool reading, writing;
+} tflow;
+
+static void kick(layer *L)
+{
+	if (L->opts.kick)
+		L->opts.kick(L->opts.kick_ctx);
+}
+
+/* ---- The engine's callbacks ---- */
+
+static uint64_t now_cb(void *ctx)
+{
+	(void)ctx;
+	return mg_now_ns();
+}
+
+static void output_cb(void *ctx, const mg_tcp_segout *so)
+{
+	layer *L = ctx;
+	size_t n = so->hdr_len + so->data[0].len + so->data[1].len;
+	mg_pkt *p = mg_ipv4_alloc(L->ip, n);
+	if (!p) {
+		L->out_err = MG_ENOMEM;
+		return; /* lost, as on a wire: retransmitted later */
+	}
+	uint8_t *d = mg_pkt_put(p, n);
+	if (!d) {
+		mg_pkt_free(p);
+		L->out_err = MG_ENOMEM;
+		return;
+	}
+	memcpy(d, so->hdr, so->hdr_len);
+	d += so->hdr_len;
+	for (int i = 0; i < 2; i++) {
+		if (so->data[i].len) {
+			memcpy(d, so->data[i].p, so->data[i].len);
+			d += so->data[i].len;
+		}
+	}
+	mg_ipv4_out o = {
+	    .dst = so->dst, .proto = MG_IP_PROTO_TCP, .src = so->src};
+	L->out_err = mg_ipv4_output(L->ip, mg_now_ns(), &o, p);
+}
+
+static void handler_start(layer *L, mg_tcp_listener *l);
+
+static void event_cb(void *ctx, mg_tcb *c, unsigned ev)
+{
+	layer *L = ctx;
+	if (ev & MG_TCB_EV_ACCEPT) {
+		mg_tcp_lsn *ln = mg_tcb_listener(c);
+		mg_tcp_listener *l = ln ? mg_tcp_lsn_user(ln) : NULL;
+		if (!l)
+			return;
+		if (l->opts.handler)
+			handler_start(L, l);
+		else
+			mg_cond_signal(&l->cond);
+		return;
+	}
+	tflow *f = mg_tcb_user(c);
+	if (!f)
+		return;
+	if (ev & (MG_TCB_EV_READABLE | MG_TCB_EV_CLOSED))
+		mg_cond_broadcast(&f->rcond);
+	if (ev & (MG_TCB_EV_WRITABLE | MG_TCB_EV_CONNECTED | MG_TCB_EV_CLOSED))
+		mg_cond_broadcast(&f->wcond);
+}
+
+static void input_cb(void *ctx, uint64_t now_ns, const mg_ipv4_meta *m,
+                     mg_pkt *p)
+{
+	layer *L = ctx;
+	(void)now_ns;
+	/* A broadcast is never a TCP segment of ours (RFC 1122 4.2.3.10);
+	 * the engine counts it. */
+	mg_ipv4_addr dst = m->broadcast ? (mg_ipv4_addr){0xffffffffu} : m->dst;
+	mg_tcpcore_input(&L->core, m->src, dst, mg_cbuf_make(p->data, p->len),
+	                 0);
+	mg_pkt_free(p);
+}
+
+/* ---- Flows ---- */
+
+/* Errors of a failed connection as mg/flow.h names them. */
+static int flow_err(int e)
+{
+	return e == MG_EPIPE || e == MG_ENOMEM ? e : MG_ECONNRESET;
+}
+
+static int f_read(void *self, mg_buf buf, uint64_t deadline_ns)
+{
+	tflow *f = self;
+	if (!buf.len)
+		return MG_EINVAL;
+	if (f->reading)
+		return MG_EBUSY;
+	if (buf.len > INT32_MAX)
+		buf.len = INT32_MAX;
+	f->reading = true;
+	int rc;
+	for (;;) {
+		rc = mg_tcb_recv(f->c, buf);
+		if (rc != MG_EAGAIN)
+			break;
+		rc = mg_cond_wait_until(&f->rcond, deadline_ns);
+		if (rc < 0)
+			break;
+	}
+	f->reading = false;
+	if (rc > 0)
+		kick(f->L); /* a window update may have been sent */
+	else if (rc < 0 && rc != MG_ETIMEDOUT && rc != MG_ECANCELED)
+		rc = flow_err(rc);
+	return rc;
+}
+
+static int write_one(tflow *f, mg_cbuf d, unsigned more, uint64_t deadline)
+{
+	while (d.len) {
+		int n = mg_tcb_send(f->c, d, more);
+		if (n < 0)
+			return flow_err(n);
+		mg_cbuf_shift(&d, (size_t)n);
+		if (!d.len)
+			break;
+		int rc = mg_cond_wait_until(&f->wcond, deadline);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int f_writev(void *self, const mg_cbuf *iov, size_t n,
+                    uint64_t deadline_ns)
+{
+	tflow *f = self;
+	if (f->writing)
+		return MG_EBUSY;
+	f->writing = true;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = write_one(f, iov[i], i + 1 < n ? MG_TCB_SEND_MORE : 0,
+		               deadline_ns);
+	f->writing = false;
+	kick(f->L);
+	return rc;
+}
+
+static int f_write(void *self, mg_cbuf data, uint64_t deadline_ns)
+{
+	return f_writev(self, &data, 1, deadline_ns);
+}
+
+static int f_shutdown(void *self)
+{
+	tflow *f = self;
+	int rc = mg_tcb_shutdown(f->c);
+	kick(f->L);
+	return rc;
+}
+
+static void f_close(void *self)
+{
+	tflow *f = self;
+	mg_tcb_set_user(f->c, NULL);
+	mg_tcb_close(f->c);
+	kick(f->L);
+	free(f);
+}
+
+static int f_addrs(void *self, mg_ipv4_endpoint *local, mg_ipv4_endpoint *peer)
+{
+	tflow *f = self;
+	mg_tcb_endpoints(f->c, local, peer);
+	return 0;
+}
+
+static const mg_flow_ops flow_ops = {
+    .read = f_read,
+    .write = f_write,
+    .writev = f_writev,
+    .shutdown = f_shutdown,
+    .close = f_close,
+    .addrs = f_addrs,
+};
+
+static tflow *flow_new(layer *L, mg_tcb *c, unsigned flags)
+{
+	tflow *f = calloc(1, sizeof(*f));
+	if (!f)
+		return NULL;
+	f->flow.ops = &flow_ops;
+	f->flow.self = f;
+	f->L = L;
+	f->c = c;
+	mg_cond_init(&f->rcond);
+	mg_cond_init(&f->wcond);
+	mg_tcb_set_user(c, f);
+	if (flags & MG_TCP_NODELAY)
+		mg_tcb_set_nodelay(c, true);
+	return f;
+}
+
+/* ---- Listeners ---- */
+
+static void listener_unref(mg_tcp_listener *l)
+{
+	if (l->closed && !l->pending)
+		free(l);
+}
+
+static int handler_fiber(void *arg)
+{
+	mg_tcp_listener *l = arg;
+	l->pending--;
+	if (l->closed) {
+		listener_unref(l);
+		return 0;
+	}
+	layer *L = l->L;
+	mg_tcb *c = mg_tcpcore_accept(l->lsn);
+	if (!c)
+		return 0;
+	tflow *f = flow_new(L, c, l->opts.flags);
+	if (!f) {
+		mg_tcb_abort(c);
+		kick(L);
+		return 0;
+	}
+	mg_tcp_handler h = l->opts.handler;
+	void *harg = l->opts.arg;
+	int rc = h(&f->flow, harg);
+	if (rc < 0)
+		MG_LOG(tcpl, WARN, "connection handler: %s", mg_strerror(rc));
+	if (rc != MG_STACKV4_KEPT)
+		mg_flow_close(&f->flow);
+	return 0;
+}
+
+static void handler_start(layer *L, mg_tcp_listener *l)
+{
+	(void)L;
+	mg_fiber_opts o = {.name = "tcp-handler",
+	                   .stack_size = l->opts.stack_size,
+	                   .detached = 1};
+	if (mg_spawn(handler_fiber, l, &o))
+		l->pending++;
+	else
+		MG_LOG(tcpl, WARN, "no memory for a handler fiber");
+}
+
+static int t_listen(void *self, const mg_tcp_listen_opts *opts,
+                    mg_tcp_listener **out)
+{
+	layer *L = self;
+	if (!opts || opts->backlog < 0)
+		return MG_EINVAL;
+	mg_tcp_listener *l = calloc(1, sizeof(*l));
+	if (!l)
+		return MG_ENOMEM;
+	l->L = L;
+	l->opts = *opts;
+	mg_cond_init(&l->cond);
+	int backlog = opts->backlog ? opts->backlog : MG_TCP_BACKLOG_DEFAULT;
+	int rc = MG_EADDRINUSE;
+	if (opts->port) {
+		rc = mg_tcpcore_listen(&L->core, (mg_ipv4_addr){0}, opts->port,
+		                       backlog, l, &l->lsn);
+	} else {
+		/* Port 0: a free one from the dynamic range (RFC 6335). */
+		for (int i = 0; i < 16384 && rc == MG_EADDRINUSE; i++) {
+			uint16_t p = L->next_listen_port;
+			L->next_listen_port =
+			    (uint16_t)(p >= 65535 ? 49152 : p + 1);
+			rc = mg_tcpcore_listen(&L->core, (mg_ipv4_addr){0}, p,
+			                       backlog, l, &l->lsn);
+		}
+	}
+	if (rc < 0) {
+		free(l);
+		return rc;
+	}
+	*out = l;
+	return 0;
+}
+
+static int t_accept(void *self, mg_tcp_listener *l, mg_flow **out,
+                    uint64_t deadline_ns)
+{
+	layer *L = self;
+	if (l->opts.handler)
+		return MG_EINVAL;
+	mg_tcb *c;
+	while (!(c = mg_tcpcore_accept(l->lsn))) {
+		int rc = mg_cond_wait_until(&l->cond, deadline_ns);
+		if (rc < 0)
+			return rc;
+	}
+	tflow *f = flow_new(L, c, l->opts.flags);
+	if (!f) {
+		mg_tcb_abort(c);
+		kick(L);
+		return MG_ENOMEM;
+	}
+	*out = &f->flow;
+	return 0;
+}
+
+static uint16_t t_listener_port(void *self, mg_tcp_listener *l)
+{
+	(void)self;
+	return mg_tcp_lsn_port(l->lsn);
+}
+
+static void t_unlisten(void *self, mg_tcp_listener *l)
+{
+	layer *L = self;
+	mg_tcpcore_unlisten(l->lsn);
+	l->lsn = NULL;
+	l->closed = true;
+	kick(L);
+	listener_unref(l);
+}
+
+/* ---- Connect ---- */
+
+static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
+                     uint64_t deadline_ns, mg_flow **out)
+{
+	layer *L = self;
+	mg_ipv4_config cfg;
+	mg_ipv4_config_get(L->ip, &cfg);
+	if (!cfg.addr.addr.v)
+		return MG_ENETUNREACH;
+	mg_tcb *c;
+	L->out_err = 0;
+	int rc = mg_tcpcore_connect(
+	    &L->core, (mg_ipv4_endpoint){cfg.addr.addr, 0}, dst, &c);
+	if (rc < 0)
+		return rc;
+	if (L->out_err == MG_ENETUNREACH || L->out_err == MG_EHOSTUNREACH) {
+		rc = L->out_err;
+		mg_tcb_abort(c);
+		return rc;
+	}
+	tflow *f = flow_new(L, c, flags);
+	if (!f) {
+		mg_tcb_abort(c);
+		return MG_ENOMEM;
+	}
+	kick(L);
+	while (mg_tcb_state(c) == MG_TCP_SYN_SENT ||
+	       mg_tcb_state(c) == MG_TCP_SYN_RECEIVED) {
+		rc = mg_cond_wait_until(&f->wcond, deadline_ns);
+		if (rc < 0)
+			break;
+	}
+	if (rc == 0 && mg_tcb_state(c) == MG_TCP_CLOSED)
+		rc = mg_tcb_error(c) ? mg_tcb_error(c) : MG_ECONNRESET;
+	if (rc < 0) {
+		mg_tcb_set_user(c, NULL);
+		mg_tcb_abort(c);
+		kick(L);
+		free(f);
+		return rc;
+	}
+	*out = &f->flow;
+	return 0;
+}
+
+/* ---- Timers, counters ---- */
+
+static uint64_t t_deadline(void *self)
+{
+	layer *L = self;
+	return mg_tcpcore_deadline(&L->core);
+}
+
+static void t_tick(void *self, uint64_t now_ns)
+{
+	layer *L = self;
+	(void)now_ns;
+	mg_tcpcore_timers(&L->core);
+}
+
+static void t_counters(void *self, mg_net_counter_fn fn, void *ctx)
+{
+	layer *L = self;
+	const mg_tcp_counters *k = mg_tcpcore_counters(&L->core);
+	for (int i = 0; i < MG_TCP_COUNTER_COUNT; i++)
+		fn(ctx, "tcp", mg_tcp_counter_name(i),
+		   mg_tcp_counter_get(k, i));
+}
+
+static mg_tcpcore *t_core(void *self)
+{
+	layer *L = self;
+	return &L->core;
+}
+
+static const mg_tcpv4_ops tcpv4_ops = {
+    .listen = t_listen,
+    .accept = t_accept,
+    .listener_port = t_listener_port,
+    .unlisten = t_unlisten,
+    .connect = t_connect,
+    .deadline = t_deadline,
+    .tick = t_tick,
+    .counters = t_counters,
+    .core = t_core,
+};
+
+int mg_tcpv4_connect(mg_tcpv4 *out, mg_ipv4 *ip, mg_random *random,
+                     const mg_tcpv4_opts *opts)
+{
+	layer *L = calloc(1, sizeof(*L));
+	if (!L)
+		return MG_ENOMEM;
+	L->ip = ip;
+	if (opts)
+		L->opts = *opts;
+	mg_tcpcore_cfg cfg = {
+	    .ctx = L,
+	    .now_ns = now_cb,
+	    .output = output_cb,
+	    .event = event_cb,
+	    .buf_init = L->opts.buf_init,
+	    .buf_max = L->opts.buf_max,
+	    .flags = L->opts.flags,
+	};
+	mg_random_fill(random, cfg.secret, sizeof cfg.secret);
+	size_t mtu = mg_ipv4_mtu(ip);
+	cfg.mss =
+	    (uint16_t)(mtu > 20 + 536 ? (mtu - 20 > 65535 ? 65535 : mtu - 20)
+	                              : 536);
+	L->next_listen_port =
+	    (uint16_t)(49152 + mg_random_uniform(random, 16384));
+	int rc = mg_tcpcore_init(&L->core, &cfg);
+	if (rc == 0)
+		rc = mg_ipv4_listen(ip, MG_IP_PROTO_TCP, input_cb, L);
+	if (rc < 0) {
+		mg_tcpcore_fini(&L->core);
+		free(L);
+		return rc;
+	}
+	out->ops = &tcpv4_ops;
+	out->self = L;
+	return 0;
+}
+
+void mg_tcpv4_disconnect(mg_tcpv4 *t)
+{
+	layer *L = t->self;
+	mg_tcpcore_fini(&L->core);
+	free(L);
+}
+
+/* ---- The direct stack's TCP layer (net/stack_internal.h) ---- */
+
+static void s_destroy(void *self)
+{
+	mg_tcpv4 t = {&tcpv4_ops, self};
+	mg_tcpv4_disconnect(&t);
+}
+
+static const mg__stack_tcp_ops stack_ops = {
+    .listen = t_listen,
+    .accept = t_accept,
+    .listener_port = t_listener_port,
+    .unlisten = t_unlisten,
+    .connect = t_connect,
+    .deadline = t_deadline,
+    .tick = t_tick,
+    .counters = t_counters,
+    .destroy = s_destroy,
+};
+
+int mg__stack_tcp_create(const mg__stack_env *env,
+                         const mg__stack_tcp_ops **ops, void **tcp)
+{
+	mg_tcpv4 t;
+	mg_tcpv4_opts o = {.kick = env->kick, .kick_ctx = env->stack};
+	int rc = mg_tcpv4_connect(&t, env->ipv4, env->random, &o);
+	if (rc < 0)
+		return rc;
+	*ops = &stack_ops;
+	*tcp = t.self;
+	return 0;
+}
