@@ -27,6 +27,8 @@ lease() { # TARGET
 		--dhcp-range=10.0.0.50,10.0.0.60,255.255.255.0,5m \
 		--dhcp-option=option:router,10.0.0.1 \
 		--dhcp-leasefile="$TDIR/leases" --log-dhcp --log-facility=-
+	# A DISCOVER before dnsmasq listens would wait 4 s for its resend.
+	nl_wait_until 10 nl_udp_bound a 67
 	cd "$BUILD/$1" || fail cd
 	NL_LOG=$TDIR/ping.log nl_bg a "$MORGANA" run --net:service=tap0 -- \
 		--dhcp --stop-port=9
