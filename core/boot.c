@@ -20,11 +20,36 @@ static void put(const char *s)
 	mg_platform_console_write(s, strlen(s));
 }
 
+/*
+ * --help goes out in a few large writes, not two per line: on hvt each
+ * write is an exit to the tender.
+ */
+typedef struct help_out {
+	char buf[4096];
+	size_t len;
+} help_out;
+
+static void help_flush(help_out *h)
+{
+	if (h->len)
+		mg_platform_console_write(h->buf, h->len);
+	h->len = 0;
+}
+
 static void put_line(const char *line, void *ctx)
 {
-	(void)ctx;
-	put(line);
-	put("\n");
+	help_out *h = ctx;
+	size_t n = strlen(line);
+	if (h->len + n + 1 > sizeof h->buf)
+		help_flush(h);
+	if (n + 1 > sizeof h->buf) {
+		put(line);
+		put("\n");
+		return;
+	}
+	memcpy(h->buf + h->len, line, n);
+	h->buf[h->len + n] = '\n';
+	h->len += n + 1;
 }
 
 static int main_fiber(void *arg)
@@ -58,7 +83,10 @@ _Noreturn void mg__boot(void)
 	int r = mg_args_parse(u->args, u->nargs, bi->argc, bi->argv, err,
 	                      sizeof err);
 	if (r == MG_ARGS_HELP) {
-		mg_args_help(name, u->args, u->nargs, put_line, NULL);
+		help_out h;
+		h.len = 0;
+		mg_args_help(name, u->args, u->nargs, put_line, &h);
+		help_flush(&h);
 		mg_platform_exit(0);
 	}
 	if (r != 0) {
