@@ -14,7 +14,8 @@
 #include <mg/netif.h>
 #include <mg/udp.h>
 
-// fuzz-link: net/pkt.c net/cksum.c net/ethernet.c net/arp.c net/ipv4.c net/ipv4_reass.c net/icmp.c net/udp.c net/dhcp.c net/dhcp_msg.c
+// fuzz-link: net/pkt.c net/cksum.c net/ethernet.c net/arp.c net/ipv4.c
+// net/ipv4_reass.c net/icmp.c net/udp.c net/dhcp.c net/dhcp_msg.c
 
 /*
  * The input is a sequence of records [flags][dt][len:2][len bytes], each a
@@ -34,7 +35,7 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-#define MTU 1500
+#define MTU    1500
 #define OUR_IP 0x0a000002u
 static const uint8_t our_mac[6] = {0x02, 0, 0, 0, 0, 1};
 
@@ -217,7 +218,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(frame, data + i, len);
 		i += len;
 		fix(frame, len, flags);
-		now += (uint64_t)dt * ((flags & 0x80) ? 1000000000ull : 1000000ull);
+		now += (uint64_t)dt *
+		       ((flags & 0x80) ? 1000000000ull : 1000000ull);
 		mg_pkt *p = mg_ethernet_alloc(&eth, len);
 		if (p) {
 			memcpy(mg_pkt_put(p, len), frame, len);
@@ -234,7 +236,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mg_udpv4_meta m;
 		while (mg_udpv4_recv(&udp, &sock, &q, &m) == 0) {
 			check(q->len <= 65507);
-			mg_udpv4_send(&udp, now, &sock, m.src, (mg_ipv4_addr){0},
+			mg_udpv4_send(&udp, now, &sock, m.src,
+			              (mg_ipv4_addr){0},
 			              mg_cbuf_make(q->data, q->len));
 			mg_pkt_free(q);
 		}

@@ -9,9 +9,9 @@
 
 /* see mg/arp.h */
 
-#define ARP_LEN 28
+#define ARP_LEN    28
 #define OP_REQUEST 1
-#define OP_REPLY 2
+#define OP_REPLY   2
 /* A used entry is re-asked this long before it expires. */
 #define REFRESH_BEFORE_NS (5 * 1000000000ull)
 
@@ -43,10 +43,10 @@ typedef struct entry {
 	uint32_t ip;
 	uint8_t mac[6];
 	uint8_t state;
-	uint8_t tries;     /* requests sent while PENDING */
-	bool refreshing;   /* RESOLVED, a refresh request sent */
-	uint64_t timer;    /* PENDING: next retry; RESOLVED, FAILED: end */
-	uint64_t used;     /* last use, for eviction */
+	uint8_t tries;   /* requests sent while PENDING */
+	bool refreshing; /* RESOLVED, a refresh request sent */
+	uint64_t timer;  /* PENDING: next retry; RESOLVED, FAILED: end */
+	uint64_t used;   /* last use, for eviction */
 	mg_pkt *qhead, *qtail;
 	unsigned qlen;
 } entry;
@@ -262,10 +262,11 @@ static void arp_input(void *ctx, uint64_t now, mg_pkt *p)
 	if (me && spa == me) {
 		if (memcmp(sha, mg_ethernet_mac(a->eth), 6) != 0) {
 			a->c.conflicts++;
-			MG_LOG(net, WARN,
-			       "arp: another host (%02x:%02x:%02x:%02x:%02x:%02x)"
-			       " claims our address",
-			       sha[0], sha[1], sha[2], sha[3], sha[4], sha[5]);
+			MG_LOG(
+			    net, WARN,
+			    "arp: another host (%02x:%02x:%02x:%02x:%02x:%02x)"
+			    " claims our address",
+			    sha[0], sha[1], sha[2], sha[3], sha[4], sha[5]);
 		}
 		goto drop;
 	}

@@ -57,12 +57,18 @@ uint64_t mg_ipv4_pseudo_sum(mg_ipv4_addr src, mg_ipv4_addr dst, uint8_t proto,
                             uint16_t len)
 {
 	uint8_t ph[12] = {
-	    (uint8_t)(src.v >> 24), (uint8_t)(src.v >> 16),
-	    (uint8_t)(src.v >> 8),  (uint8_t)src.v,
-	    (uint8_t)(dst.v >> 24), (uint8_t)(dst.v >> 16),
-	    (uint8_t)(dst.v >> 8),  (uint8_t)dst.v,
-	    0,                      proto,
-	    (uint8_t)(len >> 8),    (uint8_t)len,
+	    (uint8_t)(src.v >> 24),
+	    (uint8_t)(src.v >> 16),
+	    (uint8_t)(src.v >> 8),
+	    (uint8_t)src.v,
+	    (uint8_t)(dst.v >> 24),
+	    (uint8_t)(dst.v >> 16),
+	    (uint8_t)(dst.v >> 8),
+	    (uint8_t)dst.v,
+	    0,
+	    proto,
+	    (uint8_t)(len >> 8),
+	    (uint8_t)len,
 	};
 	return mg_inet_sum(ph, sizeof ph, 0);
 }

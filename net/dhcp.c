@@ -12,10 +12,10 @@
 
 MG_LOG_SOURCE(dhcp, "dhcp", "the direct stack's DHCP client");
 
-#define S 1000000000ull
-#define RETRY_FIRST (4 * S)
-#define RETRY_MAX (64 * S)
-#define RENEW_MIN (60 * S)
+#define S             1000000000ull
+#define RETRY_FIRST   (4 * S)
+#define RETRY_MAX     (64 * S)
+#define RENEW_MIN     (60 * S)
 #define REQUEST_TRIES 4
 
 #define DHCP_COUNTERS(X)                                                       \
@@ -45,9 +45,9 @@ typedef struct dhcp {
 	uint64_t rng;
 	mg_dhcp_state state;
 	uint32_t xid;
-	uint64_t began;    /* start of this exchange, for secs */
-	uint64_t timer;    /* next retransmission */
-	uint64_t backoff;  /* SELECTING, REQUESTING: the current delay */
+	uint64_t began;   /* start of this exchange, for secs */
+	uint64_t timer;   /* next retransmission */
+	uint64_t backoff; /* SELECTING, REQUESTING: the current delay */
 	unsigned tries;
 	uint32_t offered, offer_server;
 	mg_dhcp_lease lease;
@@ -176,7 +176,8 @@ static void bind(dhcp *d, uint64_t now, const mg__dhcp_msg *m)
 		char a[MG_IPV4_PREFIX_STRLEN], g[MG_IPV4_ADDR_STRLEN];
 		MG_LOG(dhcp, INFO, "bound to %s, router %s, lease %llu s",
 		       mg_ipv4_prefix_format(l.addr, a),
-		       mg_ipv4_format(l.router, g), (unsigned long long)(lease / S));
+		       mg_ipv4_format(l.router, g),
+		       (unsigned long long)(lease / S));
 	}
 	d->timer = l.t1_ns;
 	set_state(d, MG_DHCP_BOUND);
@@ -248,7 +249,8 @@ static int d_start(void *self, uint64_t now)
 {
 	dhcp *d = self;
 	if (!d->have_sock) {
-		int rc = mg_udpv4_bind(d->udp, &d->sock, MG_DHCP_CLIENT_PORT, 4);
+		int rc =
+		    mg_udpv4_bind(d->udp, &d->sock, MG_DHCP_CLIENT_PORT, 4);
 		if (rc < 0)
 			return rc;
 		d->udp->ops->set_input(d->udp->self, &d->sock, input, d);
@@ -306,7 +308,8 @@ static void d_tick(void *self, uint64_t now)
 	switch (d->state) {
 	case MG_DHCP_SELECTING:
 	case MG_DHCP_REQUESTING:
-		if (d->state == MG_DHCP_REQUESTING && d->tries >= REQUEST_TRIES) {
+		if (d->state == MG_DHCP_REQUESTING &&
+		    d->tries >= REQUEST_TRIES) {
 			init(d, now);
 			return;
 		}
@@ -378,8 +381,8 @@ static const mg_dhcp_ops dhcp_ops = {
     .counters = d_counters,
 };
 
-int mg_dhcp_connect(mg_dhcp *out, mg_udpv4 *udp, mg_ipv4 *ip,
-                    mg_ethernet *eth, uint64_t seed)
+int mg_dhcp_connect(mg_dhcp *out, mg_udpv4 *udp, mg_ipv4 *ip, mg_ethernet *eth,
+                    uint64_t seed)
 {
 	dhcp *d = calloc(1, sizeof *d);
 	if (!d)

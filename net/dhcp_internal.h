@@ -6,8 +6,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define DHCP_FIXED 236 /* op .. file */
-#define DHCP_COOKIE 0x63825363u
+#define DHCP_FIXED   236 /* op .. file */
+#define DHCP_COOKIE  0x63825363u
 #define DHCP_MIN_LEN 300 /* BOOTP's minimum, which some relays insist on */
 #define DHCP_MAX_LEN 576
 

@@ -6,20 +6,20 @@
 #include "dhcp_internal.h"
 #include "net_internal.h"
 
-#define OPT_PAD 0
-#define OPT_MASK 1
-#define OPT_ROUTER 3
-#define OPT_DNS 6
+#define OPT_PAD       0
+#define OPT_MASK      1
+#define OPT_ROUTER    3
+#define OPT_DNS       6
 #define OPT_REQUESTED 50
-#define OPT_LEASE 51
-#define OPT_OVERLOAD 52
-#define OPT_TYPE 53
-#define OPT_SERVER 54
-#define OPT_PARAMS 55
-#define OPT_T1 58
-#define OPT_T2 59
+#define OPT_LEASE     51
+#define OPT_OVERLOAD  52
+#define OPT_TYPE      53
+#define OPT_SERVER    54
+#define OPT_PARAMS    55
+#define OPT_T1        58
+#define OPT_T2        59
 #define OPT_CLIENT_ID 61
-#define OPT_END 255
+#define OPT_END       255
 
 /* Parse one option area; stores an overload value in (*overload). */
 static int parse_area(const uint8_t *p, size_t len, mg__dhcp_msg *m,
@@ -97,8 +97,8 @@ int mg__dhcp_parse(const uint8_t *b, size_t len, mg__dhcp_msg *m)
 	m->yiaddr = mg__get32(b + 16);
 	memcpy(m->chaddr, b + 28, 6);
 	int overload = 0;
-	int rc = parse_area(b + DHCP_FIXED + 4, len - DHCP_FIXED - 4, m,
-	                    &overload);
+	int rc =
+	    parse_area(b + DHCP_FIXED + 4, len - DHCP_FIXED - 4, m, &overload);
 	/* Overloaded fields (RFC 2132 9.3): file first, then sname. */
 	if (rc == 0 && (overload & 1))
 		rc = parse_area(b + 108, 128, m, NULL);
@@ -145,8 +145,8 @@ size_t mg__dhcp_build(const mg__dhcp_out *o, uint8_t b[static DHCP_MAX_LEN])
 	if (o->server_id)
 		p = opt32(p, OPT_SERVER, o->server_id);
 	if (o->type != DHCPRELEASE) {
-		static const uint8_t params[] = {OPT_MASK, OPT_ROUTER, OPT_DNS,
-		                                 OPT_LEASE, OPT_T1, OPT_T2};
+		static const uint8_t params[] = {OPT_MASK,  OPT_ROUTER, OPT_DNS,
+		                                 OPT_LEASE, OPT_T1,     OPT_T2};
 		p = opt(p, OPT_PARAMS, sizeof params, params);
 	}
 	*p++ = OPT_END;

@@ -10,7 +10,7 @@
 /* see mg/icmp.h */
 
 #define ICMP_HLEN 8
-#define NS 1000000000ull
+#define NS        1000000000ull
 
 #define ICMP_COUNTERS(X)                                                       \
 	X(rx_echo_requests, "echo requests received")                          \
@@ -81,14 +81,16 @@ static void echo(icmp *ic, uint64_t now, const mg_ipv4_meta *m, mg_pkt *p)
 	/* Type 8 becomes 0: RFC 1624's incremental update of the sum. */
 	uint8_t *b = p->data;
 	uint32_t sum = (uint32_t)(uint16_t)~mg__get16(b + 2) +
-	               (uint16_t)~(b[0] << 8 | b[1]);
+	               (uint16_t) ~(b[0] << 8 | b[1]);
 	b[0] = MG_ICMP_ECHO_REPLY;
 	sum += (uint32_t)(b[0] << 8 | b[1]);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
 	mg__put16(b + 2, (uint16_t)~sum);
-	mg_ipv4_out o = {.dst = m->src, .proto = MG_IP_PROTO_ICMP,
-	                 .src = m->dst, .tos = m->tos};
+	mg_ipv4_out o = {.dst = m->src,
+	                 .proto = MG_IP_PROTO_ICMP,
+	                 .src = m->dst,
+	                 .tos = m->tos};
 	ic->c.tx_echo_replies++;
 	mg_ipv4_output(ic->ip, now, &o, p);
 }

@@ -11,8 +11,8 @@
 
 MG_LOG_SOURCE(net, "net", "the direct stack's lower layers");
 
-#define FLAG_DF 0x4000
-#define FLAG_MF 0x2000
+#define FLAG_DF     0x4000
+#define FLAG_MF     0x2000
 #define OFFSET_MASK 0x1fff
 
 static bool is_multicast(uint32_t a)
@@ -20,8 +20,7 @@ static bool is_multicast(uint32_t a)
 	return (a >> 28) == 0xe;
 }
 
-void mg__ipv4_meta(const uint8_t *h, size_t hl, bool broadcast,
-                   mg_ipv4_meta *m)
+void mg__ipv4_meta(const uint8_t *h, size_t hl, bool broadcast, mg_ipv4_meta *m)
 {
 	m->src.v = mg__get32(h + 12);
 	m->dst.v = mg__get32(h + 16);
@@ -139,10 +138,11 @@ static uint32_t route(const ipv4 *ip, uint32_t dst)
 }
 
 /* Send (p) (payload of len bytes) as fragments of at most the MTU. */
-static int fragment(ipv4 *ip, uint64_t now, const mg_ipv4_out *o,
-                    uint32_t src, uint32_t hop, uint16_t id, mg_pkt *p)
+static int fragment(ipv4 *ip, uint64_t now, const mg_ipv4_out *o, uint32_t src,
+                    uint32_t hop, uint16_t id, mg_pkt *p)
 {
-	size_t chunk = ((size_t)(mg_ethernet_mtu(ip->eth) - MG_IPV4_HLEN)) & ~7u;
+	size_t chunk =
+	    ((size_t)(mg_ethernet_mtu(ip->eth) - MG_IPV4_HLEN)) & ~7u;
 	int rc = 0;
 	for (size_t off = 0; off < p->len && rc == 0; off += chunk) {
 		size_t n = p->len - off < chunk ? p->len - off : chunk;
@@ -249,8 +249,8 @@ static int ip_configure(void *self, uint64_t now, const mg_ipv4_config *c)
 	ip->cfg = *c;
 	ip->mask = c->addr.len ? ~0u << (32 - c->addr.len) : 0;
 	/* /31 and /32 have no broadcast address (RFC 3021). */
-	ip->bcast = c->addr.len >= 31 ? 0xffffffffu
-	                              : (c->addr.addr.v | ~ip->mask);
+	ip->bcast =
+	    c->addr.len >= 31 ? 0xffffffffu : (c->addr.addr.v | ~ip->mask);
 	mg_arp_set_addr(ip->arp, now, c->addr);
 	return 0;
 }

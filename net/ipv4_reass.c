@@ -7,7 +7,7 @@
 
 #include "ipv4_internal.h"
 
-#define FLAG_MF 0x2000
+#define FLAG_MF     0x2000
 #define OFFSET_MASK 0x1fff
 
 static void unlink_reass(ipv4 *ip, reass *r)
@@ -163,12 +163,13 @@ void mg__ipv4_reass_input(ipv4 *ip, uint64_t now, mg_pkt *p, bool broadcast)
 	mg_pkt *last = r->frags;
 	while (last && last->next)
 		last = last->next;
-	bool past_end = r->have_last &&
-	                (end > r->total ||
-	                 (last && last->user[0] + last->len > r->total));
+	bool past_end =
+	    r->have_last &&
+	    (end > r->total || (last && last->user[0] + last->len > r->total));
 	if (overlap || past_end) {
-		drop_reass(ip, r, overlap ? &ip->c.drop_frag_overlap
-		                          : &ip->c.drop_frag_bad);
+		drop_reass(ip, r,
+		           overlap ? &ip->c.drop_frag_overlap
+		                   : &ip->c.drop_frag_bad);
 		mg_pkt_free(p);
 		return;
 	}

@@ -96,8 +96,7 @@ int mg_mac_parse(const char *s, uint8_t mac[static 6])
 	return 0;
 }
 
-int mg_netif_platform_connect(mg_netif *out, const char *name,
-                              const char *mac)
+int mg_netif_platform_connect(mg_netif *out, const char *name, const char *mac)
 {
 	uint8_t want[6];
 	bool have_mac = mac && mac[0];

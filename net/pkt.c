@@ -11,9 +11,8 @@ int mg_pkt_pool_init(mg_pkt_pool *pool, size_t buf_size, size_t max,
 {
 	if (buf_size == 0 || max == 0)
 		return MG_EINVAL;
-	*pool = (mg_pkt_pool){.buf_size = buf_size,
-	                      .max = max,
-	                      .large_max = large_max};
+	*pool = (mg_pkt_pool){
+	    .buf_size = buf_size, .max = max, .large_max = large_max};
 	return 0;
 }
 

@@ -35,7 +35,7 @@ typedef struct stack {
 	void *tcp;
 	mg__stack_env env;
 	mg_fiber *fiber;
-	bool waiting;       /* the fiber is blocked in the netif's wait */
+	bool waiting; /* the fiber is blocked in the netif's wait */
 	uint64_t wait_until;
 	bool stopping;
 	mg_cond dhcp_cond;
@@ -169,8 +169,9 @@ static int udp_bind(void *self, uint16_t port, size_t queue_limit,
 	mg_udp_socket *u = calloc(1, sizeof *u);
 	if (!u)
 		return MG_ENOMEM;
-	int rc = mg_udpv4_bind(&s->udp, &u->sock, port,
-	                       queue_limit ? queue_limit : MG_UDP_QUEUE_DEFAULT);
+	int rc =
+	    mg_udpv4_bind(&s->udp, &u->sock, port,
+	                  queue_limit ? queue_limit : MG_UDP_QUEUE_DEFAULT);
 	if (rc < 0) {
 		free(u);
 		return rc == MG_ENOSPC ? MG_EADDRINUSE : rc;
@@ -300,8 +301,7 @@ static bool bound(stack *s)
 	       st == MG_DHCP_REBINDING;
 }
 
-static int build(stack *s, mg_ipv4_prefix ipv4, mg_ipv4_addr gateway,
-                 bool dhcp)
+static int build(stack *s, mg_ipv4_prefix ipv4, mg_ipv4_addr gateway, bool dhcp)
 {
 	int rc;
 	if ((rc = mg_ethernet_connect(&s->eth, s->netif)) < 0)
@@ -383,8 +383,7 @@ int mg_stackv4_direct_connect(mg_stackv4 *out, mg_netif *netif,
 	return 0;
 }
 
-int mg_stackv4_direct_counters(mg_stackv4 *st, mg_net_counter_fn fn,
-                               void *ctx)
+int mg_stackv4_direct_counters(mg_stackv4 *st, mg_net_counter_fn fn, void *ctx)
 {
 	if (st->ops != &direct_ops)
 		return MG_ENOTSUP;
@@ -413,8 +412,8 @@ int mg_stackv4_direct_disconnect(mg_stackv4 *st)
 		/* The release is unicast: give ARP a moment to find the
 		 * server if it has to, the input fiber sending it then. */
 		uint8_t mac[6];
-		for (int i = 0; i < 100 && mg_arp_lookup(&s->arp, lease.server,
-		                                         mac) < 0;
+		for (int i = 0;
+		     i < 100 && mg_arp_lookup(&s->arp, lease.server, mac) < 0;
 		     i++) {
 			kick(s);
 			mg_sleep_ns(10 * MG_NS_PER_MS);

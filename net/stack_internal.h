@@ -46,13 +46,13 @@ typedef struct mg__stack_env {
 typedef struct mg__stack_tcp_ops {
 	/* The TCP calls of mg_stackv4_ops, same contracts. */
 	int (*listen)(void *tcp, const mg_tcp_listen_opts *opts,
-		      mg_tcp_listener **out);
+	              mg_tcp_listener **out);
 	int (*accept)(void *tcp, mg_tcp_listener *l, mg_flow **out,
-		      uint64_t deadline_ns);
+	              uint64_t deadline_ns);
 	uint16_t (*listener_port)(void *tcp, mg_tcp_listener *l);
 	void (*unlisten)(void *tcp, mg_tcp_listener *l);
 	int (*connect)(void *tcp, mg_ipv4_endpoint dst, unsigned flags,
-		       uint64_t deadline_ns, mg_flow **out);
+	               uint64_t deadline_ns, mg_flow **out);
 
 	/* Timers (see above); either MAY be NULL. */
 	uint64_t (*deadline)(void *tcp);
@@ -71,6 +71,6 @@ typedef struct mg__stack_tcp_ops {
  * fails with it).
  */
 int mg__stack_tcp_create(const mg__stack_env *env,
-			 const mg__stack_tcp_ops **ops, void **tcp);
+                         const mg__stack_tcp_ops **ops, void **tcp);
 
 #endif

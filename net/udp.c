@@ -40,8 +40,7 @@ static mg_udpv4_sock *find(udp *u, uint16_t port)
 	return NULL;
 }
 
-static void udp_input(void *ctx, uint64_t now, const mg_ipv4_meta *m,
-                      mg_pkt *p)
+static void udp_input(void *ctx, uint64_t now, const mg_ipv4_meta *m, mg_pkt *p)
 {
 	udp *u = ctx;
 	u->c.rx_datagrams++;
@@ -57,9 +56,8 @@ static void udp_input(void *ctx, uint64_t now, const mg_ipv4_meta *m,
 	}
 	mg_pkt_trim(p, ulen);
 	if (mg__get16(h + 6) != 0) {
-		uint64_t sum = mg_ipv4_pseudo_sum(m->src, m->dst,
-		                                  MG_IP_PROTO_UDP,
-		                                  (uint16_t)ulen);
+		uint64_t sum = mg_ipv4_pseudo_sum(
+		    m->src, m->dst, MG_IP_PROTO_UDP, (uint16_t)ulen);
 		if (mg_inet_finish(mg_inet_sum(h, ulen, sum)) != 0) {
 			u->c.drop_checksum++;
 			goto drop;
@@ -184,8 +182,8 @@ static int udp_send(void *self, uint64_t now, mg_udpv4_sock *s,
 		mg_ipv4_config_get(u->ip, &cfg);
 		src = cfg.addr.addr;
 	}
-	uint64_t sum = mg_ipv4_pseudo_sum(src, dst.addr, MG_IP_PROTO_UDP,
-	                                  (uint16_t)len);
+	uint64_t sum =
+	    mg_ipv4_pseudo_sum(src, dst.addr, MG_IP_PROTO_UDP, (uint16_t)len);
 	uint16_t ck = mg_inet_finish(mg_inet_sum(h, len, sum));
 	/* Zero means "no checksum" (RFC 768): send its other form. */
 	mg__put16(h + 6, ck ? ck : 0xffff);

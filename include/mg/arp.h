@@ -35,13 +35,13 @@
 #include <mg/ipaddr.h>
 #include <mg/pkt.h>
 
-#define MG_ARP_CACHE_SIZE 64
-#define MG_ARP_REACHABLE_NS (60 * 1000000000ull)
-#define MG_ARP_RETRY_NS 1000000000ull
-#define MG_ARP_TRIES 3
+#define MG_ARP_CACHE_SIZE      64
+#define MG_ARP_REACHABLE_NS    (60 * 1000000000ull)
+#define MG_ARP_RETRY_NS        1000000000ull
+#define MG_ARP_TRIES           3
 #define MG_ARP_QUEUE_PER_ENTRY 8
-#define MG_ARP_QUEUE_MAX 64
-#define MG_ARP_ANNOUNCE 2
+#define MG_ARP_QUEUE_MAX       64
+#define MG_ARP_ANNOUNCE        2
 
 typedef struct mg_arp_ops {
 	/*
@@ -54,7 +54,7 @@ typedef struct mg_arp_ops {
 	 * dropped), or the ethernet's error.
 	 */
 	int (*output)(void *self, uint64_t now_ns, mg_ipv4_addr next_hop,
-		      mg_pkt *p);
+	              mg_pkt *p);
 
 	/*
 	 * Our address on this link and its prefix (0.0.0.0/0: none, as
@@ -82,13 +82,13 @@ typedef struct mg_arp {
 } mg_arp;
 
 static inline int mg_arp_output(mg_arp *a, uint64_t now_ns,
-				mg_ipv4_addr next_hop, mg_pkt *p)
+                                mg_ipv4_addr next_hop, mg_pkt *p)
 {
 	return a->ops->output(a->self, now_ns, next_hop, p);
 }
 
 static inline void mg_arp_set_addr(mg_arp *a, uint64_t now_ns,
-				   mg_ipv4_prefix addr)
+                                   mg_ipv4_prefix addr)
 {
 	a->ops->set_addr(a->self, now_ns, addr);
 }

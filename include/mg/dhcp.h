@@ -111,7 +111,7 @@ static inline uint64_t mg_dhcp_deadline(mg_dhcp *d)
  * and retransmission times. Not started. 0 or MG_ENOMEM.
  */
 int mg_dhcp_connect(mg_dhcp *out, mg_udpv4 *udp, mg_ipv4 *ipv4,
-		    mg_ethernet *eth, uint64_t seed);
+                    mg_ethernet *eth, uint64_t seed);
 void mg_dhcp_disconnect(mg_dhcp *d);
 
 #endif

@@ -21,9 +21,9 @@
 #include <mg/netif.h>
 #include <mg/pkt.h>
 
-#define MG_ETH_HLEN 14
+#define MG_ETH_HLEN       14
 #define MG_ETHERTYPE_IPV4 0x0800
-#define MG_ETHERTYPE_ARP 0x0806
+#define MG_ETHERTYPE_ARP  0x0806
 
 /* The broadcast address. */
 extern const uint8_t mg_eth_broadcast[6];
@@ -41,12 +41,12 @@ typedef struct mg_ethernet_ops {
 	 * exceeds the MTU, MG_EINVAL without headroom, or the netif's error.
 	 */
 	int (*output)(void *self, const uint8_t dst[6], uint16_t type,
-		      mg_pkt *p);
+	              mg_pkt *p);
 
 	/* Deliver frames of (type) to (fn)(ctx, ...). 0, MG_EEXIST if the
 	 * type has a listener, MG_ENOSPC past 4 types. */
 	int (*listen)(void *self, uint16_t type, mg_ethernet_input_fn fn,
-		      void *ctx);
+	              void *ctx);
 
 	/*
 	 * Process one received frame (data: from its first header byte).
@@ -86,25 +86,23 @@ typedef struct mg_ethernet {
 } mg_ethernet;
 
 static inline int mg_ethernet_output(mg_ethernet *e, const uint8_t dst[6],
-				     uint16_t type, mg_pkt *p)
+                                     uint16_t type, mg_pkt *p)
 {
 	return e->ops->output(e->self, dst, type, p);
 }
 
 static inline int mg_ethernet_listen(mg_ethernet *e, uint16_t type,
-				     mg_ethernet_input_fn fn, void *ctx)
+                                     mg_ethernet_input_fn fn, void *ctx)
 {
 	return e->ops->listen(e->self, type, fn, ctx);
 }
 
-static inline void mg_ethernet_input(mg_ethernet *e, uint64_t now_ns,
-				     mg_pkt *p)
+static inline void mg_ethernet_input(mg_ethernet *e, uint64_t now_ns, mg_pkt *p)
 {
 	e->ops->input(e->self, now_ns, p);
 }
 
-static inline int mg_ethernet_poll(mg_ethernet *e, uint64_t now_ns,
-				   int budget)
+static inline int mg_ethernet_poll(mg_ethernet *e, uint64_t now_ns, int budget)
 {
 	return e->ops->poll(e->self, now_ns, budget);
 }
@@ -130,8 +128,8 @@ static inline uint16_t mg_ethernet_mtu(mg_ethernet *e)
 }
 
 /* Pool sizing of mg_ethernet_connect(). */
-#define MG_ETHERNET_POOL_MAX 512           /* frame buffers */
-#define MG_ETHERNET_LARGE_MAX (1u << 20)   /* bytes of larger packets */
+#define MG_ETHERNET_POOL_MAX  512        /* frame buffers */
+#define MG_ETHERNET_LARGE_MAX (1u << 20) /* bytes of larger packets */
 
 /*
  * Ethernet over (netif), which MUST outlive it. Allocates the state and

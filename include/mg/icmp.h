@@ -24,20 +24,20 @@
 #include <mg/ipv4.h>
 #include <mg/pkt.h>
 
-#define MG_ICMP_ECHO_REPLY 0
-#define MG_ICMP_UNREACH 3
-#define MG_ICMP_ECHO 8
+#define MG_ICMP_ECHO_REPLY    0
+#define MG_ICMP_UNREACH       3
+#define MG_ICMP_ECHO          8
 #define MG_ICMP_TIME_EXCEEDED 11
 
-#define MG_ICMP_UNREACH_PROTO 2
-#define MG_ICMP_UNREACH_PORT 3
+#define MG_ICMP_UNREACH_PROTO    2
+#define MG_ICMP_UNREACH_PORT     3
 #define MG_ICMP_UNREACH_NEEDFRAG 4
-#define MG_ICMP_TIMX_REASS 1
+#define MG_ICMP_TIMX_REASS       1
 
-#define MG_ICMP_ERROR_RATE 1000
+#define MG_ICMP_ERROR_RATE  1000
 #define MG_ICMP_ERROR_BURST 50
-#define MG_ICMP_ECHO_RATE 20000
-#define MG_ICMP_ECHO_BURST 2000
+#define MG_ICMP_ECHO_RATE   20000
+#define MG_ICMP_ECHO_BURST  2000
 
 typedef struct mg_icmp_ops {
 	/* Counters ("icmp"). */

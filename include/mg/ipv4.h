@@ -43,17 +43,17 @@
 #include <mg/ipaddr.h>
 #include <mg/pkt.h>
 
-#define MG_IPV4_HLEN 20 /* without options; we never send options */
+#define MG_IPV4_HLEN     20 /* without options; we never send options */
 #define MG_IP_PROTO_ICMP 1
-#define MG_IP_PROTO_TCP 6
-#define MG_IP_PROTO_UDP 17
+#define MG_IP_PROTO_TCP  6
+#define MG_IP_PROTO_UDP  17
 
-#define MG_IPV4_DEFAULT_TTL 64
+#define MG_IPV4_DEFAULT_TTL  64
 #define MG_IPV4_MAX_DATAGRAM 65535
 
-#define MG_IPV4_REASS_DATAGRAMS 16
-#define MG_IPV4_REASS_FRAGS 64
-#define MG_IPV4_REASS_BYTES (512u * 1024)
+#define MG_IPV4_REASS_DATAGRAMS  16
+#define MG_IPV4_REASS_FRAGS      64
+#define MG_IPV4_REASS_BYTES      (512u * 1024)
 #define MG_IPV4_REASS_TIMEOUT_NS (30 * 1000000000ull)
 
 /* A received datagram, as its listener sees it. */
@@ -76,7 +76,7 @@ typedef struct mg_ipv4_meta {
  * listener consumes (p).
  */
 typedef void (*mg_ipv4_input_fn)(void *ctx, uint64_t now_ns,
-				 const mg_ipv4_meta *m, mg_pkt *p);
+                                 const mg_ipv4_meta *m, mg_pkt *p);
 
 /*
  * The sender of ICMP errors (mg_icmp registers one): (type, code) about
@@ -84,8 +84,8 @@ typedef void (*mg_ipv4_input_fn)(void *ctx, uint64_t now_ns,
  * to the listener). Borrows (p).
  */
 typedef void (*mg_ipv4_error_fn)(void *ctx, uint64_t now_ns, uint8_t type,
-				 uint8_t code, const mg_ipv4_meta *m,
-				 const mg_pkt *p);
+                                 uint8_t code, const mg_ipv4_meta *m,
+                                 const mg_pkt *p);
 
 /* How to send a datagram. Zero fields take the defaults. */
 typedef struct mg_ipv4_out {
@@ -112,12 +112,12 @@ typedef struct mg_ipv4_ops {
 	 * MG_EINVAL (no headroom), or arp's error. 0 does not mean delivered.
 	 */
 	int (*output)(void *self, uint64_t now_ns, const mg_ipv4_out *o,
-		      mg_pkt *p);
+	              mg_pkt *p);
 
 	/* Deliver datagrams of (proto) to (fn)(ctx, ...). 0, MG_EEXIST, or
 	 * MG_ENOSPC past 8 protocols. */
 	int (*listen)(void *self, uint8_t proto, mg_ipv4_input_fn fn,
-		      void *ctx);
+	              void *ctx);
 
 	/* Register the ICMP error sender (one; a second replaces it). */
 	void (*set_error)(void *self, mg_ipv4_error_fn fn, void *ctx);
@@ -129,12 +129,11 @@ typedef struct mg_ipv4_ops {
 	 * sender's; without one nothing is sent. Borrows (p).
 	 */
 	void (*error)(void *self, uint64_t now_ns, uint8_t type, uint8_t code,
-		      const mg_ipv4_meta *m, const mg_pkt *p);
+	              const mg_ipv4_meta *m, const mg_pkt *p);
 
 	/* Replace the address configuration (DHCP, static keys); tells
 	 * arp. MG_EINVAL for a prefix length above 32. */
-	int (*configure)(void *self, uint64_t now_ns,
-			 const mg_ipv4_config *c);
+	int (*configure)(void *self, uint64_t now_ns, const mg_ipv4_config *c);
 	void (*config)(void *self, mg_ipv4_config *out);
 
 	/* A packet for a payload of up to (size) bytes, with the headroom
@@ -159,26 +158,26 @@ typedef struct mg_ipv4 {
 } mg_ipv4;
 
 static inline int mg_ipv4_output(mg_ipv4 *i, uint64_t now_ns,
-				 const mg_ipv4_out *o, mg_pkt *p)
+                                 const mg_ipv4_out *o, mg_pkt *p)
 {
 	return i->ops->output(i->self, now_ns, o, p);
 }
 
-static inline int mg_ipv4_listen(mg_ipv4 *i, uint8_t proto,
-				 mg_ipv4_input_fn fn, void *ctx)
+static inline int mg_ipv4_listen(mg_ipv4 *i, uint8_t proto, mg_ipv4_input_fn fn,
+                                 void *ctx)
 {
 	return i->ops->listen(i->self, proto, fn, ctx);
 }
 
 static inline void mg_ipv4_error(mg_ipv4 *i, uint64_t now_ns, uint8_t type,
-				 uint8_t code, const mg_ipv4_meta *m,
-				 const mg_pkt *p)
+                                 uint8_t code, const mg_ipv4_meta *m,
+                                 const mg_pkt *p)
 {
 	i->ops->error(i->self, now_ns, type, code, m, p);
 }
 
 static inline int mg_ipv4_configure(mg_ipv4 *i, uint64_t now_ns,
-				    const mg_ipv4_config *c)
+                                    const mg_ipv4_config *c)
 {
 	return i->ops->configure(i->self, now_ns, c);
 }
@@ -216,7 +215,7 @@ static inline uint64_t mg_ipv4_deadline(mg_ipv4 *i)
  * the fragments it holds.
  */
 int mg_ipv4_connect(mg_ipv4 *out, mg_ethernet *eth, mg_arp *arp,
-		    mg_ipv4_prefix addr, mg_ipv4_addr gateway);
+                    mg_ipv4_prefix addr, mg_ipv4_addr gateway);
 void mg_ipv4_disconnect(mg_ipv4 *i);
 
 /* --- Internet checksum (RFC 1071), shared by IPv4, ICMP, UDP and TCP --- */
@@ -234,7 +233,7 @@ uint64_t mg_inet_sum(const void *data, size_t len, uint64_t acc);
 uint16_t mg_inet_finish(uint64_t acc);
 
 /* The running sum of the pseudo-header of RFC 768 / RFC 9293 3.1. */
-uint64_t mg_ipv4_pseudo_sum(mg_ipv4_addr src, mg_ipv4_addr dst,
-			    uint8_t proto, uint16_t len);
+uint64_t mg_ipv4_pseudo_sum(mg_ipv4_addr src, mg_ipv4_addr dst, uint8_t proto,
+                            uint16_t len);
 
 #endif

@@ -93,8 +93,7 @@ static inline void mg_netif_info_get(mg_netif *n, mg_netif_info *out)
  * of the platform says how to bind it); MG_EBUSY if already acquired;
  * MG_EINVAL for a bad (mac); MG_ENOMEM.
  */
-int mg_netif_platform_connect(mg_netif *out, const char *name,
-			      const char *mac);
+int mg_netif_platform_connect(mg_netif *out, const char *name, const char *mac);
 
 /* Parse "02:00:00:00:00:01" into (mac). 0 or MG_EINVAL. */
 int mg_mac_parse(const char *s, uint8_t mac[static 6]);

@@ -68,7 +68,7 @@ struct mg_pkt_pool {
  * bytes alive in total. 0 or MG_EINVAL (a zero size or count).
  */
 int mg_pkt_pool_init(mg_pkt_pool *pool, size_t buf_size, size_t max,
-		     size_t large_max);
+                     size_t large_max);
 
 /*
  * Free every recycled buffer. Packets still in use are not touched (they
@@ -124,6 +124,6 @@ void mg_pkt_trim(mg_pkt *p, size_t len);
  * (layer) and (name) are static strings, e.g. "ipv4", "drop_bad_checksum".
  */
 typedef void (*mg_net_counter_fn)(void *ctx, const char *layer,
-				  const char *name, uint64_t value);
+                                  const char *name, uint64_t value);
 
 #endif

@@ -39,8 +39,8 @@
  * outside the subnet); MG_ENOMEM; a layer's error.
  */
 int mg_stackv4_direct_connect(mg_stackv4 *out, mg_netif *netif,
-			      mg_random *random, mg_ipv4_prefix ipv4,
-			      mg_ipv4_addr gateway, bool dhcp);
+                              mg_random *random, mg_ipv4_prefix ipv4,
+                              mg_ipv4_addr gateway, bool dhcp);
 
 #define MG_STACKV4_DIRECT_DHCP_WAIT_NS (30 * 1000000000ull)
 
@@ -49,8 +49,7 @@ int mg_stackv4_direct_connect(mg_stackv4 *out, mg_netif *netif,
  * pool, netif, arp, ipv4, icmp, udp, tcp, dhcp). MG_ENOTSUP if (s) is not
  * a direct stack.
  */
-int mg_stackv4_direct_counters(mg_stackv4 *s, mg_net_counter_fn fn,
-			       void *ctx);
+int mg_stackv4_direct_counters(mg_stackv4 *s, mg_net_counter_fn fn, void *ctx);
 
 /*
  * Stop the direct stack (s) before the unikernel exits: release the DHCP

@@ -38,7 +38,7 @@ typedef struct mg_udpv4_meta {
 
 /* An in-stack consumer's input: (p)'s data is the payload; consumed. */
 typedef void (*mg_udpv4_input_fn)(void *ctx, uint64_t now_ns,
-				const mg_udpv4_meta *m, mg_pkt *p);
+                                  const mg_udpv4_meta *m, mg_pkt *p);
 
 /* A socket. Fields are the implementation's: read none of them. */
 typedef struct mg_udpv4_sock {
@@ -59,7 +59,7 @@ typedef struct mg_udpv4_ops {
 	 * MG_ENOSPC with no free ephemeral port; MG_EINVAL.
 	 */
 	int (*bind)(void *self, mg_udpv4_sock *s, uint16_t port,
-		    size_t queue_max);
+	            size_t queue_max);
 
 	/* Unbind (s) and free what it queued. (s) MAY be bound again. */
 	void (*close)(void *self, mg_udpv4_sock *s);
@@ -69,11 +69,11 @@ typedef struct mg_udpv4_ops {
 	 * stack's input: it MUST NOT block). NULL to stop.
 	 */
 	void (*set_notify)(void *self, mg_udpv4_sock *s, void (*fn)(void *ctx),
-			   void *ctx);
+	                   void *ctx);
 
 	/* Give datagrams of (s) to (fn) instead of queueing them. */
 	void (*set_input)(void *self, mg_udpv4_sock *s, mg_udpv4_input_fn fn,
-			  void *ctx);
+	                  void *ctx);
 
 	/*
 	 * Send (data) from (s)'s port to (dst). (src) is the source address
@@ -82,7 +82,7 @@ typedef struct mg_udpv4_ops {
 	 * MG_EINVAL for port 0 or an unbound socket; or ipv4's error.
 	 */
 	int (*send)(void *self, uint64_t now_ns, mg_udpv4_sock *s,
-		    mg_ipv4_endpoint dst, mg_ipv4_addr src, mg_cbuf data);
+	            mg_ipv4_endpoint dst, mg_ipv4_addr src, mg_cbuf data);
 
 	/*
 	 * Take the oldest queued datagram of (s): (*p) receives it (data:
@@ -101,7 +101,7 @@ typedef struct mg_udpv4 {
 } mg_udpv4;
 
 static inline int mg_udpv4_bind(mg_udpv4 *u, mg_udpv4_sock *s, uint16_t port,
-			      size_t queue_max)
+                                size_t queue_max)
 {
 	return u->ops->bind(u->self, s, port, queue_max);
 }
@@ -112,14 +112,14 @@ static inline void mg_udpv4_close(mg_udpv4 *u, mg_udpv4_sock *s)
 }
 
 static inline int mg_udpv4_send(mg_udpv4 *u, uint64_t now_ns, mg_udpv4_sock *s,
-			      mg_ipv4_endpoint dst, mg_ipv4_addr src,
-			      mg_cbuf data)
+                                mg_ipv4_endpoint dst, mg_ipv4_addr src,
+                                mg_cbuf data)
 {
 	return u->ops->send(u->self, now_ns, s, dst, src, data);
 }
 
 static inline int mg_udpv4_recv(mg_udpv4 *u, mg_udpv4_sock *s, mg_pkt **p,
-			      mg_udpv4_meta *m)
+                                mg_udpv4_meta *m)
 {
 	return u->ops->recv(u->self, s, p, m);
 }

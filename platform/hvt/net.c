@@ -51,7 +51,8 @@ int mg_platform_net_acquire(const char *name, mg_handle *h,
 		return MG_ENOMEM;
 	r->nslots = NSLOTS;
 	r->slot_size = slot;
-	struct mg_hvt_net_io a = {.handle = (uint64_t)i, .ring = r, .size = size};
+	struct mg_hvt_net_io a = {
+	    .handle = (uint64_t)i, .ring = r, .size = size};
 	mg__hvt_call(MG_HVT_CALL_NET_RING, &a);
 	if (a.ret < 0) {
 		free(r);

@@ -60,8 +60,9 @@ int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
 		            e == EPERM ? "not permitted (the tap belongs to "
 		                         "another user, or creating one needs "
 		                         "CAP_NET_ADMIN)"
-		            : e == EBUSY ? "the tap is in use by another process"
-		                         : strerror(e));
+		            : e == EBUSY
+		                ? "the tap is in use by another process"
+		                : strerror(e));
 		close(fd);
 		return -1;
 	}
@@ -76,7 +77,8 @@ int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
 	 * a random locally administered one. */
 	uint8_t mac[6];
 	if (getrandom(mac, sizeof mac, 0) != (ssize_t)sizeof mac) {
-		mg__hvt_msg("--net:%s: getrandom: %s", d->name, strerror(errno));
+		mg__hvt_msg("--net:%s: getrandom: %s", d->name,
+		            strerror(errno));
 		close(fd);
 		return -1;
 	}
@@ -91,8 +93,8 @@ int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
 
 static _Noreturn void bad_ring(unsigned i, const char *what)
 {
-	mg__hvt_die(MG_HVT_EXIT_ABI, "guest broke the rings of net device %u: %s",
-	            i, what);
+	mg__hvt_die(MG_HVT_EXIT_ABI,
+	            "guest broke the rings of net device %u: %s", i, what);
 }
 
 /* Send what the guest queued, then fill free RX slots from the tap. */

@@ -17,14 +17,14 @@
 #include "mgtest.h"
 
 #define FW_MAX 512
-#define MS 1000000ull
-#define SEC 1000000000ull
+#define MS     1000000ull
+#define SEC    1000000000ull
 
 static const uint8_t OUR_MAC[6] = {0x02, 0, 0, 0, 0, 0x01};
 static const uint8_t PEER_MAC[6] = {0x02, 0, 0, 0, 0, 0x02};
-#define OUR_IP 0x0a000002u  /* 10.0.0.2 */
+#define OUR_IP  0x0a000002u /* 10.0.0.2 */
 #define PEER_IP 0x0a000001u /* 10.0.0.1 */
-#define GW_IP 0x0a0000feu   /* 10.0.0.254 */
+#define GW_IP   0x0a0000feu /* 10.0.0.254 */
 
 /* --- the fake wire: frames the stack sent, frames for it to read --- */
 
@@ -262,16 +262,16 @@ static inline size_t build_echo(uint8_t *b, uint16_t ident, uint16_t seq,
 
 /* A UDP datagram with its checksum, into (b). */
 static inline size_t build_udp(uint8_t *b, uint32_t src, uint32_t dst,
-                               uint16_t sport, uint16_t dport,
-                               const void *data, size_t len)
+                               uint16_t sport, uint16_t dport, const void *data,
+                               size_t len)
 {
 	p16(b, sport);
 	p16(b + 2, dport);
 	p16(b + 4, (uint16_t)(8 + len));
 	p16(b + 6, 0);
 	memcpy(b + 8, data, len);
-	uint64_t s = mg_ipv4_pseudo_sum((mg_ipv4_addr){src}, (mg_ipv4_addr){dst},
-	                                17, (uint16_t)(8 + len));
+	uint64_t s = mg_ipv4_pseudo_sum(
+	    (mg_ipv4_addr){src}, (mg_ipv4_addr){dst}, 17, (uint16_t)(8 + len));
 	uint16_t ck = mg_inet_finish(mg_inet_sum(b, 8 + len, s));
 	p16(b + 6, ck ? ck : 0xffff);
 	return 8 + len;
@@ -298,9 +298,9 @@ static inline void ts_up(tstack *t, uint16_t mtu, bool learn)
 	ASSERT_EQ(mg_ethernet_connect(&t->eth, &t->w.netif), 0);
 	ASSERT_EQ(mg_arp_connect(&t->arp, &t->eth), 0);
 	mg_ipv4_prefix a = {{OUR_IP}, 24};
-	ASSERT_EQ(mg_ipv4_connect(&t->ip, &t->eth, &t->arp, a,
-	                          (mg_ipv4_addr){GW_IP}),
-	          0);
+	ASSERT_EQ(
+	    mg_ipv4_connect(&t->ip, &t->eth, &t->arp, a, (mg_ipv4_addr){GW_IP}),
+	    0);
 	ASSERT_EQ(mg_icmp_connect(&t->icmp, &t->ip), 0);
 	ASSERT_EQ(mg_udpv4_connect(&t->udp, &t->ip), 0);
 	/* The second announcement, due at 1 s: out of the tests' way. */
@@ -342,11 +342,11 @@ static inline void ctr_visit(void *ctx, const char *layer, const char *name,
 		q->value = (long long)value;
 }
 
-#define COUNTER(mod, layer_, name_)                                           \
-	({                                                                    \
-		ctr_query q_ = {layer_, name_, -1};                           \
-		(mod)->ops->counters((mod)->self, ctr_visit, &q_);            \
-		q_.value;                                                     \
+#define COUNTER(mod, layer_, name_)                                            \
+	({                                                                     \
+		ctr_query q_ = {layer_, name_, -1};                            \
+		(mod)->ops->counters((mod)->self, ctr_visit, &q_);             \
+		q_.value;                                                      \
 	})
 
 #endif

@@ -70,8 +70,8 @@ MGT_TEST(merges_known_senders_from_any_packet)
 	static const uint8_t moved[6] = {0x02, 0, 0, 0, 0, 0x42};
 	uint8_t f[64];
 	/* A request between two others still updates a cached sender. */
-	size_t n = build_arp(f, mg_eth_broadcast, 1, moved, PEER_IP, NULL,
-	                     OTHER_IP);
+	size_t n =
+	    build_arp(f, mg_eth_broadcast, 1, moved, PEER_IP, NULL, OTHER_IP);
 	inject(&t.eth, 0, f, n);
 	uint8_t mac[6];
 	ASSERT_EQ(mg_arp_lookup(&t.arp, (mg_ipv4_addr){PEER_IP}, mac), 0);

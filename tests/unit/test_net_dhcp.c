@@ -146,7 +146,8 @@ MGT_TEST(discover_offer_request_ack)
 	ASSERT_EQ(r.server_id, SERVER);
 	bool found50 = false;
 	for (size_t i = 240; i + 6 <= 300; i++)
-		if (raw[i] == 50 && raw[i + 1] == 4 && g32(raw + i + 2) == LEASED)
+		if (raw[i] == 50 && raw[i + 1] == 4 &&
+		    g32(raw + i + 2) == LEASED)
 			found50 = true;
 	ASSERT_TRUE(found50);
 	/* A second offer while requesting is ignored. */

@@ -110,8 +110,8 @@ MGT_TEST(broadcasts_are_delivered_flagged)
 	tstack t;
 	up(&t, 1500);
 	uint8_t f[256], pl[8] = {0};
-	size_t n = build_ip_frame(f, PEER_IP, 0xffffffffu, PROTO_TEST, 1, 0,
-	                          pl, 8);
+	size_t n =
+	    build_ip_frame(f, PEER_IP, 0xffffffffu, PROTO_TEST, 1, 0, pl, 8);
 	memcpy(f, mg_eth_broadcast, 6);
 	inject(&t.eth, 0, f, n);
 	n = build_ip_frame(f, PEER_IP, 0x0a0000ffu, PROTO_TEST, 2, 0, pl, 8);
@@ -133,9 +133,9 @@ MGT_TEST(unknown_protocol_gets_icmp_unreachable)
 	const uint8_t *r = fw_next(&t.w, &len);
 	ASSERT_TRUE(r != NULL);
 	ASSERT_EQ(len, 14 + 20 + 8 + 20 + 8);
-	ASSERT_EQ(r[14 + 9], 1);  /* ICMP */
-	ASSERT_EQ(r[34], 3);      /* unreachable */
-	ASSERT_EQ(r[35], 2);      /* protocol */
+	ASSERT_EQ(r[14 + 9], 1);              /* ICMP */
+	ASSERT_EQ(r[34], 3);                  /* unreachable */
+	ASSERT_EQ(r[35], 2);                  /* protocol */
 	ASSERT_MEMEQ(r + 42, f + 14, 20 + 8); /* quoted header + 8 bytes */
 	ASSERT_EQ(mg_inet_finish(mg_inet_sum(r + 34, len - 34, 0)), 0);
 	ASSERT_EQ(COUNTER(&t.ip, "ipv4", "drop_no_proto"), 1);
@@ -277,7 +277,8 @@ MGT_TEST(reassembles_in_any_order)
 	/* Backwards, with a duplicate in the middle. */
 	for (size_t i = 14; i-- > 0;) {
 		size_t off = i * 1480;
-		size_t len = sizeof data - off < 1480 ? sizeof data - off : 1480;
+		size_t len =
+		    sizeof data - off < 1480 ? sizeof data - off : 1480;
 		frag(&t, 0, 2, data, off, len, sizeof data);
 		if (i == 7)
 			frag(&t, 0, 2, data, off, len, sizeof data);
@@ -384,8 +385,8 @@ MGT_TEST(reassembly_times_out_with_time_exceeded)
 	size_t len;
 	const uint8_t *r = fw_next(&t.w, &len);
 	ASSERT_TRUE(r != NULL);
-	ASSERT_EQ(r[34], 11); /* time exceeded */
-	ASSERT_EQ(r[35], 1);  /* reassembly */
+	ASSERT_EQ(r[34], 11);          /* time exceeded */
+	ASSERT_EQ(r[35], 1);           /* reassembly */
 	ASSERT_EQ(g16(r + 42 + 4), 8); /* quotes the datagram's id */
 	mg_ipv4_tick(&t.ip, 11 * SEC + MG_IPV4_REASS_TIMEOUT_NS);
 	ASSERT_EQ(COUNTER(&t.ip, "ipv4", "drop_frag_timeout"), 2);
@@ -404,7 +405,7 @@ MGT_TEST(checksum_of_odd_lengths_and_pieces)
 	          (uint16_t)~0xddf2);
 	uint8_t odd[3] = {0x12, 0x34, 0x56};
 	ASSERT_EQ(mg_inet_finish(mg_inet_sum(odd, 3, 0)),
-	          (uint16_t)~(0x1234 + 0x5600));
+	          (uint16_t) ~(0x1234 + 0x5600));
 	static uint8_t big[1001];
 	uint32_t ref = 0;
 	for (size_t i = 0; i < sizeof big; i++) {

@@ -210,7 +210,7 @@ static int server_fiber(void *arg)
 		memcpy(b + 28, m.chaddr, 6);
 		p32(b + 236, DHCP_COOKIE);
 		uint8_t *o = b + 240;
-		uint8_t type = m.type == DHCPDISCOVER ? DHCPOFFER
+		uint8_t type = m.type == DHCPDISCOVER  ? DHCPOFFER
 		               : m.type == DHCPREQUEST ? DHCPACK
 		                                       : 0;
 		if (!type)

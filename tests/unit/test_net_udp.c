@@ -1,12 +1,11 @@
 /* UDP over a fake wire: ports, queues, checksums, sending. */
 #include "net_testlib.h"
 
-static void recv_udp(tstack *t, uint16_t dport, const char *data,
-                     uint32_t dst)
+static void recv_udp(tstack *t, uint16_t dport, const char *data, uint32_t dst)
 {
 	uint8_t udp[2000], f[2100];
-	size_t n = build_udp(udp, PEER_IP, dst, 4000, dport, data,
-	                     strlen(data));
+	size_t n =
+	    build_udp(udp, PEER_IP, dst, 4000, dport, data, strlen(data));
 	n = build_ip_frame(f, PEER_IP, dst, 17, 1, 0, udp, n);
 	inject(&t->eth, 0, f, n);
 }

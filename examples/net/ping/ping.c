@@ -31,10 +31,10 @@ int ping_start(mg_console *console, mg_stackv4 *net)
 	mg_console_printf(out, "ping: answering on %s\n",
 	                  mg_ipv4_prefix_format(cfg.addr, a));
 
-	uint64_t until = mg_keys.duration_ms
-	                     ? mg_deadline_in((uint64_t)mg_keys.duration_ms *
-	                                      MG_NS_PER_MS)
-	                     : MG_FOREVER;
+	uint64_t until =
+	    mg_keys.duration_ms
+	        ? mg_deadline_in((uint64_t)mg_keys.duration_ms * MG_NS_PER_MS)
+	        : MG_FOREVER;
 	if (mg_keys.stop_port) {
 		mg_udp_socket *s;
 		rc = mg_udp_bind(net, (uint16_t)mg_keys.stop_port, 1, &s);
