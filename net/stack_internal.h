@@ -5,9 +5,8 @@
 /*
  * mg_stackv4_direct_connect() builds the layers (ethernet, arp, ipv4,
  * icmp, udp, dhcp) and then asks the TCP layer to attach itself with
- * mg__stack_tcp_create(), which net/tcp/tcp_stack.c defines. Until that
- * file exists, net/stack_notcp.c stands in (net/module.mk picks one) and
- * the stack's TCP calls return MG_ENOTSUP.
+ * mg__stack_tcp_create(), which net/tcp/tcp_stack.c defines. A layer
+ * that gives no ops (NULL) leaves the stack's TCP calls MG_ENOTSUP.
  *
  * The TCP layer:
  * - listens to protocol 6 on (env->ipv4) itself (mg_ipv4_listen): its
