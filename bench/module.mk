@@ -17,3 +17,11 @@ bench: $(BENCH_BINS)
 	@for b in $(BENCH_BINS); do echo "=== $$b"; $$b || exit 1; done
 
 .PHONY: bench
+
+# store_bench: the read-write store against SQLite (libsqlite3-dev).
+BENCHES += bench/store_bench.c
+STORE_BENCH_LIBS := $(O)/lib/morgana/unix/libmgstore.a \
+	$(O)/lib/morgana/unix/libmgstorage.a
+BENCH_LDLIBS_store_bench := -Wl,--start-group $(STORE_BENCH_LIBS) \
+	$(BENCH_LIBS) -Wl,--end-group -lsqlite3
+$(O)/bench/store_bench: $(STORE_BENCH_LIBS)
