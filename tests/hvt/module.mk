@@ -39,7 +39,11 @@ tests: hvt-tests
 $(O)/bench/hvt_floor: bench/hvt_floor.c
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_host) $< -o $@
-$(O)/bench/hvt_boot: bench/hvt_boot.c | $(O)/bench/hvt_floor hvt-tests
+$(O)/bench/hvt_min.hvt: tests/hvt/elfmut.py
+	@mkdir -p $(dir $@)
+	python3 tests/hvt/elfmut.py minimal $@ 0
+$(O)/bench/hvt_boot: bench/hvt_boot.c | $(O)/bench/hvt_floor \
+		$(O)/bench/hvt_min.hvt hvt-tests
 	@mkdir -p $(dir $@)
 	$(HOSTCC) $(CFLAGS_host) $< -o $@
 BENCHES += bench/hvt_boot.c
