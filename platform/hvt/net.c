@@ -15,12 +15,16 @@
  * a guest busy with traffic makes one exit per batch of frames.
  */
 
-#define NSLOTS 32 /* per direction: the largest batch per exit */
+/* Slots per direction, the largest batch per exit: 64 standard frames,
+ * fewer jumbo ones, so that a ring stays within about 128 KiB. */
+#define NSLOTS_MAX 64
+#define NSLOTS_MIN 8
+#define RING_BYTES (128 * 1024)
 
 typedef struct gnet {
 	struct mg_hvt_net_ring *ring;
 	uint8_t *tx, *rx;
-	uint32_t stride, mtu;
+	uint32_t stride, mtu, nslots;
 } gnet;
 
 static gnet nets[MG_HVT_DEVICES_MAX];
@@ -45,11 +49,14 @@ int mg_platform_net_acquire(const char *name, mg_handle *h,
 		return i;
 	const struct mg_hvt_device *d = &mg__hvt_boot->devices[i];
 	uint32_t slot = ((uint32_t)d->mtu + 14 + 7) & ~7u;
-	uint64_t size = MG_HVT_NET_RING_SIZE(NSLOTS, slot);
+	uint32_t ns = NSLOTS_MAX;
+	while (ns > NSLOTS_MIN && (uint64_t)ns * slot > RING_BYTES)
+		ns /= 2;
+	uint64_t size = MG_HVT_NET_RING_SIZE(ns, slot);
 	struct mg_hvt_net_ring *r = calloc(1, size);
 	if (!r)
 		return MG_ENOMEM;
-	r->nslots = NSLOTS;
+	r->nslots = ns;
 	r->slot_size = slot;
 	struct mg_hvt_net_io a = {
 	    .handle = (uint64_t)i, .ring = r, .size = size};
@@ -61,8 +68,9 @@ int mg_platform_net_acquire(const char *name, mg_handle *h,
 	gnet *n = &nets[i];
 	n->ring = r;
 	n->stride = (uint32_t)sizeof(struct mg_hvt_net_slot) + slot;
+	n->nslots = ns;
 	n->tx = (uint8_t *)(r + 1);
-	n->rx = n->tx + (size_t)NSLOTS * n->stride;
+	n->rx = n->tx + (size_t)ns * n->stride;
 	n->mtu = d->mtu;
 	with_rings |= 1ull << i;
 	memcpy(info->mac, d->mac, sizeof info->mac);
@@ -76,10 +84,11 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len)
 	if (!n || len < 14 || len > (size_t)n->mtu + 14)
 		return MG_EINVAL;
 	struct mg_hvt_net_ring *r = n->ring;
-	if (r->tx_prod - r->tx_cons >= NSLOTS)
+	if (r->tx_prod - r->tx_cons >= n->nslots)
 		sync(h);
 	struct mg_hvt_net_slot *s =
-	    (void *)(n->tx + (size_t)(r->tx_prod % NSLOTS) * n->stride);
+	    (void *)(n->tx +
+	             (size_t)(r->tx_prod & (n->nslots - 1)) * n->stride);
 	s->len = (uint32_t)len;
 	memcpy(s + 1, buf, len);
 	r->tx_prod++;
@@ -95,7 +104,8 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len)
 	if (r->rx_cons == r->rx_prod)
 		return MG_EAGAIN;
 	struct mg_hvt_net_slot *s =
-	    (void *)(n->rx + (size_t)(r->rx_cons % NSLOTS) * n->stride);
+	    (void *)(n->rx +
+	             (size_t)(r->rx_cons & (n->nslots - 1)) * n->stride);
 	uint32_t l = s->len;
 	if (l > size) {
 		r->rx_cons++;
