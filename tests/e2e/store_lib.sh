@@ -49,5 +49,5 @@ kill_rounds() {
 	assert_rc 0
 	assert_out "recovered at step"
 	assert_out "done at step $((acked + 40))"
-	echo "  $target: $kills kills, $acked steps kept" >&2
+	echo "  $target: $kills kills, $acked steps kept"
 }
