@@ -224,6 +224,23 @@ t_devices() {
 	assert_out "devices: 0 -13 -6 0 0 capacity 1048576"
 }
 
+t_net_rings_checked() {
+	# NET_RING refuses 3 slots and slots below the MTU (MG_EINVAL), takes
+	# good rings once (then MG_EBUSY); NET_SYNC sends the queued frame.
+	guest netring
+	assert_rc 0
+	assert_out "netring: -1 -1 0 -13 0 tx_cons 1"
+	guest netring txahead
+	assert_rc 251
+	assert_out "TX index ahead by more than the ring"
+	guest netring txlen
+	assert_rc 251
+	assert_out "a TX frame's length is out of range"
+	guest netring rxcons
+	assert_rc 251
+	assert_out "RX index not between the tender's"
+}
+
 t_run_as_linux_process() {
 	run "$IMG/hello.hvt"
 	assert_rc 126
@@ -275,6 +292,7 @@ run_test heap_most_of_memory t_heap_most_of_memory
 run_test small_memory t_small_memory
 run_test entropy t_entropy
 run_test devices t_devices
+run_test net_rings_checked t_net_rings_checked
 run_test run_as_linux_process t_run_as_linux_process
 run_test seccomp_confines_tender t_seccomp_confines_tender
 run_test minimal_image t_minimal_image

@@ -284,6 +284,57 @@ static int test_devices(void)
 	return 0;
 }
 
+/* A raw net hypercall on device 0 (net0); returns its ret. */
+static int net_call(unsigned call, struct mg_hvt_net_ring *r, uint64_t size)
+{
+	struct mg_hvt_net_io a = {.handle = 0, .ring = r, .size = size};
+	__asm__ volatile("outl %0, %w1"
+	                 :
+	                 : "a"((uint32_t)(uintptr_t)&a),
+	                   "d"((uint16_t)(MG_HVT_PORT_BASE + call))
+	                 : "memory");
+	return (int)a.ret;
+}
+
+/*
+ * The tender's checks of the net rings (mg/hvt_abi.h): a bad geometry and
+ * a second registration are refused; then (how) breaks the rings and the
+ * next NET_SYNC must end the guest with MG_HVT_EXIT_ABI.
+ */
+static int test_netring(const char *how)
+{
+	static uint64_t area[(32 + 2 * 4 * (8 + 1520)) / 8];
+	struct mg_hvt_net_ring *r = (void *)area;
+	uint8_t *tx = (uint8_t *)(r + 1);
+	r->nslots = 3;
+	r->slot_size = 1520;
+	int bad = net_call(MG_HVT_CALL_NET_RING, r, sizeof area);
+	r->nslots = 4;
+	r->slot_size = 1000; /* below the MTU */
+	int small = net_call(MG_HVT_CALL_NET_RING, r, sizeof area);
+	r->slot_size = 1520;
+	int ok = net_call(MG_HVT_CALL_NET_RING, r, sizeof area);
+	int again = net_call(MG_HVT_CALL_NET_RING, r, sizeof area);
+	/* A frame to send, and a sync that sends it. */
+	struct mg_hvt_net_slot *s = (void *)tx;
+	s->len = 60;
+	memset(s + 1, 0xff, 60);
+	r->tx_prod = 1;
+	int sync = net_call(MG_HVT_CALL_NET_SYNC, NULL, 0);
+	say("netring: %d %d %d %d %d tx_cons %u\n", bad, small, ok, again,
+	    sync, r->tx_cons);
+	if (strcmp(how, "txahead") == 0)
+		r->tx_prod = r->tx_cons + 5;
+	else if (strcmp(how, "txlen") == 0)
+		s->len = 1515, r->tx_prod = 2;
+	else if (strcmp(how, "rxcons") == 0)
+		r->rx_cons = r->rx_prod + 1;
+	else
+		return 0;
+	net_call(MG_HVT_CALL_NET_SYNC, NULL, 0);
+	return 1; /* not reached: the tender ends the guest */
+}
+
 _Noreturn void mg__boot(void)
 {
 	const mg_boot_info *bi = mg_platform_boot_info();
@@ -378,6 +429,8 @@ _Noreturn void mg__boot(void)
 		mg_platform_exit(test_entropy());
 	if (strcmp(t, "devices") == 0)
 		mg_platform_exit(test_devices());
+	if (strcmp(t, "netring") == 0)
+		mg_platform_exit(test_netring(bi->argc > 2 ? bi->argv[2] : ""));
 	say("hvt_test: unknown or failed test '%s'\n", t);
 	mg_platform_exit(99);
 }
