@@ -321,8 +321,8 @@ static int test_netring(const char *how)
 	memset(s + 1, 0xff, 60);
 	r->tx_prod = 1;
 	int sync = net_call(MG_HVT_CALL_NET_SYNC, NULL, 0);
-	say("netring: %d %d %d %d %d tx_cons %u\n", bad, small, ok, again,
-	    sync, r->tx_cons);
+	say("netring: %d %d %d %d %d tx_cons %u\n", bad, small, ok, again, sync,
+	    r->tx_cons);
 	if (strcmp(how, "txahead") == 0)
 		r->tx_prod = r->tx_cons + 5;
 	else if (strcmp(how, "txlen") == 0)
