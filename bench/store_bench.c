@@ -18,20 +18,17 @@
  *
  * Both write into DIR: the store into a 256 MiB file, written whole
  * first as a disk image would be, through pread/pwrite/fdatasync as the
- * unix block device does, with 512-byte sectors; SQLite into a database with a table (k TEXT PRIMARY KEY, v
- * BLOB) WITHOUT ROWID, one prepared statement per operation. Keys are 16
- * bytes, values 100; both hold 100,000 keys and were warmed up. Figures
- * are operations per second, the median of 15 rounds in which the two
- * take turns (a shared disk's flush time varies by 10x from one second
- * to the next).
- *   durable set  one set, flushed before it returns (SQLite: one
- *                autocommit INSERT OR REPLACE)
- *   batch set    sets in batches of 1000, one flush each (SQLite: BEGIN,
- *                1000 inserts, COMMIT)
- *   get          random gets among 100,000 keys (SQLite: SELECT by key);
- *                both caches 2 MiB (SQLite's default cache_size -2000)
- * Also: opening the store of 100,000 keys (recovery reads and checks
- * every record).
+ * unix block device does, with 512-byte sectors; SQLite into a database with a
+ * table (k TEXT PRIMARY KEY, v BLOB) WITHOUT ROWID, one prepared statement per
+ * operation. Keys are 16 bytes, values 100; both hold 100,000 keys and were
+ * warmed up. Figures are operations per second, the median of 15 rounds in
+ * which the two take turns (a shared disk's flush time varies by 10x from one
+ * second to the next). durable set  one set, flushed before it returns (SQLite:
+ * one autocommit INSERT OR REPLACE) batch set    sets in batches of 1000, one
+ * flush each (SQLite: BEGIN, 1000 inserts, COMMIT) get          random gets
+ * among 100,000 keys (SQLite: SELECT by key); both caches 2 MiB (SQLite's
+ * default cache_size -2000) Also: opening the store of 100,000 keys (recovery
+ * reads and checks every record).
  */
 
 #define VAL_LEN    100
@@ -104,8 +101,8 @@ static void store_file(const char *path)
 
 static mg_store *store_open(bool fresh, bool durable)
 {
-	mg__store_dev dev = {&store_fd, f_read,      f_write, f_flush,
-	                     STORE_SIZE, 512,        false};
+	mg__store_dev dev = {&store_fd,  f_read, f_write, f_flush,
+	                     STORE_SIZE, 512,    false};
 	char err[200];
 	mg__store_opts o = {.durable = durable,
 	                    .create = true,
@@ -149,9 +146,9 @@ static void store_load(mg_store *s)
 	}
 }
 
-#define ROUNDS     15
-#define DURABLE_N  40
-#define GETS       20000
+#define ROUNDS    15
+#define DURABLE_N 40
+#define GETS      20000
 
 static mg_store *st;
 static uint64_t r_set = 1, r_get = 7;
@@ -382,7 +379,8 @@ int main(int argc, char **argv)
 	       "median of %d alternating rounds:\n",
 	       sqlite3_libversion(), dir, ROUNDS);
 	printf("  %-13s %12s %12s %8s\n", "", "store", "sqlite", "ratio");
-	printf("  %-13s %12.0f %12.0f %7.1fx\n", "durable set", sd, qd, sd / qd);
+	printf("  %-13s %12.0f %12.0f %7.1fx\n", "durable set", sd, qd,
+	       sd / qd);
 	printf("  %-13s %12.0f %12.0f %7.1fx\n", "batch set", sb, qb, sb / qb);
 	printf("  %-13s %12.0f %12.0f %7.1fx\n", "get", sg, qg, sg / qg);
 	printf("  opening the store of %d keys: %.1f ms; its index: %.1f MiB\n",

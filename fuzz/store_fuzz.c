@@ -78,12 +78,11 @@ static uint32_t get32(const uint8_t **p, const uint8_t *end)
 {
 	uint32_t v = 0;
 	for (int i = 0; i < 4 && *p < end; i++)
-		v |= (uint32_t)*(*p)++ << (8 * i);
+		v |= (uint32_t) * (*p)++ << (8 * i);
 	return v;
 }
 
-static void damage(uint8_t *img, const uint8_t *p, const uint8_t *end,
-                   int mode)
+static void damage(uint8_t *img, const uint8_t *p, const uint8_t *end, int mode)
 {
 	if (mode == 0) {
 		while (end - p >= 3) {
@@ -98,7 +97,8 @@ static void damage(uint8_t *img, const uint8_t *p, const uint8_t *end,
 		size_t len = (size_t)(end - p);
 		size_t room = 4096 - base_head_rel - MG__ST_FRAME_HDR;
 		if (base_head_rel >= 4096)
-			return; /* the base head is full: nothing to append to */
+			return; /* the base head is full: nothing to append to
+			         */
 		len = len < room ? len : room;
 		uint8_t *f = img + base_head_off;
 		memset(f, 0, 4096 - base_head_rel);
@@ -147,10 +147,11 @@ static uint64_t walk(mg_store *s, const char *dir, int depth)
 			abort();
 		for (size_t i = 0; i < n; i++) {
 			char key[MG_KV_KEY_MAX + MG_KV_NAME_MAX + 2];
-			snprintf(key, sizeof key, "%s%s%s", dir, *dir ? "/" : "",
-			         e[i].name);
+			snprintf(key, sizeof key, "%s%s%s", dir,
+			         *dir ? "/" : "", e[i].name);
 			mg_kv_stat st;
-			if (mg__store_stat(s, key, &st) < 0 || st.kind != e[i].kind)
+			if (mg__store_stat(s, key, &st) < 0 ||
+			    st.kind != e[i].kind)
 				abort();
 			if (e[i].kind == MG_KV_DIR) {
 				files += walk(s, key, depth + 1);
@@ -160,8 +161,8 @@ static uint64_t walk(mg_store *s, const char *dir, int depth)
 			uint64_t total = 0;
 			size_t got;
 			do {
-				if (mg__store_get(s, key, total, buf, sizeof buf,
-				                  &got) < 0)
+				if (mg__store_get(s, key, total, buf,
+				                  sizeof buf, &got) < 0)
 					abort();
 				total += got;
 			} while (got);

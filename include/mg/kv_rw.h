@@ -162,8 +162,7 @@ static inline int mg_kv_rw_sync(mg_kv_rw *kv)
  * (cache_kib) is the size of the read cache (0: 256 KiB).
  */
 int mg_kv_rw_store_connect(mg_kv_rw *out, mg_block *dev, bool durable,
-                           bool format, int64_t max_entries,
-                           int64_t cache_kib);
+                           bool format, int64_t max_entries, int64_t cache_kib);
 
 /*
  * fs (unix only): the host folder (root), as mg_kv_ro_fs_connect(). A set

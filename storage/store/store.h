@@ -31,9 +31,9 @@ typedef struct mg__store_dev {
 } mg__store_dev;
 
 typedef struct mg__store_opts {
-	bool durable; /* every change flushed before it returns */
-	bool format;  /* format whatever the device holds */
-	bool create;  /* format a device whose superblocks are blank */
+	bool durable;         /* every change flushed before it returns */
+	bool format;          /* format whatever the device holds */
+	bool create;          /* format a device whose superblocks are blank */
 	uint32_t max_entries; /* files + directories; 0: 65536 */
 	uint32_t cache_bytes; /* read cache; 0: 256 KiB */
 	uint32_t seg_bytes;   /* when formatting; 0: from the capacity */
@@ -47,9 +47,9 @@ typedef struct mg__store_opts {
 
 /* Counters for tests, benchmarks and the docs' figures. */
 typedef struct mg__store_stats {
-	uint64_t files, dirs;    /* entries of the index */
-	uint64_t live_bytes;     /* records the log must keep */
-	uint64_t limit_bytes;    /* live bytes past which changes fail */
+	uint64_t files, dirs; /* entries of the index */
+	uint64_t live_bytes;  /* records the log must keep */
+	uint64_t limit_bytes; /* live bytes past which changes fail */
 	uint32_t segments, free_segments, seg_bytes;
 	uint64_t writes, write_bytes, flushes, reads;
 	uint64_t frames, gc_steps, gc_copied_bytes;
@@ -119,7 +119,8 @@ typedef struct mg_store {
 	uint64_t data_start, uuid, sb_gen, log_start;
 	/* segments: sequence number if in the log, 0 if free */
 	uint64_t *seg_seq;
-	uint32_t *ring; /* the log, oldest first: ring[(ring_first + i) % nseg] */
+	uint32_t
+	    *ring; /* the log, oldest first: ring[(ring_first + i) % nseg] */
 	uint32_t ring_first, ring_len;
 	uint32_t *free_segs;
 	uint32_t nfree;
@@ -140,8 +141,9 @@ typedef struct mg_store {
 	uint32_t cmask;
 	mg__sidx idx;
 	uint64_t live, limit;
-	uint32_t max_rec;    /* largest single record */
-	uint32_t buffer_max; /* buffered mode: open frame size that is written */
+	uint32_t max_rec; /* largest single record */
+	uint32_t
+	    buffer_max; /* buffered mode: open frame size that is written */
 	bool durable, in_gc;
 	int failed; /* the error that stopped changes, 0 if none */
 	/* undo log of a batch */
@@ -181,7 +183,7 @@ int mg__store_gc(mg_store *s);
 /* --- between the engine's files --- */
 
 int mg__store_err(mg_store *s, int rc, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 uint64_t mg__store_seg_off(const mg_store *s, uint32_t seg);
 /* Read (len) bytes at device offset (off) through the open frame and the
  * cache. */

@@ -130,8 +130,7 @@ void mg__st_seghdr_encode(const mg__st_seghdr *h,
 	mg__st_put32(out + 60, mg__crc32c(0, out, 60));
 }
 
-int mg__st_seghdr_decode(const uint8_t in[MG__ST_SEGHDR_SIZE],
-                         mg__st_seghdr *h)
+int mg__st_seghdr_decode(const uint8_t in[MG__ST_SEGHDR_SIZE], mg__st_seghdr *h)
 {
 	if (mg__st_get32(in) != SEG_MAGIC ||
 	    mg__st_get32(in + 4) != MG__ST_VERSION ||

@@ -124,8 +124,7 @@ static const mg_kv_rw_ops store_ops = {
 
 /* see mg/kv_rw.h */
 int mg_kv_rw_store_connect(mg_kv_rw *out, mg_block *dev, bool durable,
-                           bool format, int64_t max_entries,
-                           int64_t cache_kib)
+                           bool format, int64_t max_entries, int64_t cache_kib)
 {
 	if (max_entries < 0 || max_entries > (1ll << 30) || cache_kib < 0 ||
 	    cache_kib > (1ll << 20))

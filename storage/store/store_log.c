@@ -146,8 +146,8 @@ int mg__store_write_super(mg_store *s)
 	mg__st_super_encode(&sb, s->sbbuf);
 	/* Alternate slots: the other one keeps the previous superblock,
 	 * durable since the cleaner's flush, if this write tears. */
-	int rc = dev_write(s, (sb.gen & 1) * (uint64_t)s->blk, s->sbbuf,
-	                   s->blk);
+	int rc =
+	    dev_write(s, (sb.gen & 1) * (uint64_t)s->blk, s->sbbuf, s->blk);
 	if (rc == 0)
 		s->sb_gen = sb.gen;
 	return rc;
@@ -240,8 +240,8 @@ static int gc_step(mg_store *s)
 		uint8_t *p = mg__store_append(s, len);
 		mg__st_rec_set(p, n->key, n->klen, n->mtime,
 		               s->iobuf + (n->loc - vstart), n->size);
-		n->loc = s->fbase + (uint64_t)(p - s->wbuf) +
-		         MG__ST_SET_FIXED + n->klen;
+		n->loc = s->fbase + (uint64_t)(p - s->wbuf) + MG__ST_SET_FIXED +
+		         n->klen;
 		s->st.gc_copied_bytes += len;
 	}
 	rc = mg__store_seal(s);

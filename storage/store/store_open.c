@@ -48,7 +48,8 @@ static int alloc_buffers(mg_store *s, uint32_t cache_bytes)
 	s->iobuf = malloc(s->seg_bytes);
 	s->sbbuf = malloc(s->blk);
 	uint32_t lines = 16;
-	while ((uint64_t)lines * 2 * s->line <= cache_bytes && lines < (1u << 20))
+	while ((uint64_t)lines * 2 * s->line <= cache_bytes &&
+	       lines < (1u << 20))
 		lines *= 2;
 	s->cache = malloc((size_t)lines * s->line);
 	s->ctag = calloc(lines, sizeof *s->ctag);
@@ -75,12 +76,12 @@ static int check_geometry(mg_store *s)
 		                     "superblock: bad data start %llu",
 		                     (unsigned long long)s->data_start);
 	if (s->nseg < MIN_SEGMENTS ||
-	    s->data_start + (uint64_t)s->nseg * s->seg_bytes >
-	        s->dev.capacity)
-		return mg__store_err(s, MG_EBADMSG,
-		                     "superblock: %u segments of %u bytes do not "
-		                     "fit the device",
-		                     s->nseg, s->seg_bytes);
+	    s->data_start + (uint64_t)s->nseg * s->seg_bytes > s->dev.capacity)
+		return mg__store_err(
+		    s, MG_EBADMSG,
+		    "superblock: %u segments of %u bytes do not "
+		    "fit the device",
+		    s->nseg, s->seg_bytes);
 	if (s->log_start == 0)
 		return mg__store_err(s, MG_EBADMSG, "superblock: no log start");
 	return 0;
@@ -179,7 +180,8 @@ static int replay_frame(mg_store *s, const uint8_t *frame,
 			                       r.vlen, r.mtime, &prev);
 		} else if (r.type == MG__ST_REC_DEL) {
 			rc = mg__store_idx_del(s, k1, r.klen, &prev);
-			/* The file's set may be in a segment already cleaned. */
+			/* The file's set may be in a segment already cleaned.
+			 */
 			if (rc == MG_ENOENT)
 				rc = 0;
 		} else {
@@ -195,16 +197,17 @@ static int replay_frame(mg_store *s, const uint8_t *frame,
 			}
 		}
 		if (rc == MG_ENOSPC)
-			return mg__store_err(s, rc,
-			                     "the store holds more than %u "
-			                     "files and directories (max_entries)",
-			                     s->idx.max);
+			return mg__store_err(
+			    s, rc,
+			    "the store holds more than %u "
+			    "files and directories (max_entries)",
+			    s->idx.max);
 		if (rc == MG_ENOMEM)
 			return rc;
 		if (rc < 0)
-			return mg__store_err(s, MG_EBADMSG,
-			                     "record %u at byte %zu: %s on '%s'",
-			                     count, pos, mg_strerror(rc), k1);
+			return mg__store_err(
+			    s, MG_EBADMSG, "record %u at byte %zu: %s on '%s'",
+			    count, pos, mg_strerror(rc), k1);
 		pos += r.len;
 		count++;
 		s->st.recovered_records++;
@@ -249,17 +252,19 @@ static int scan_segment(mg_store *s, uint32_t seg, uint32_t limit, bool last,
 		if (rc < 0) {
 			char why[sizeof s->err];
 			memcpy(why, s->err, sizeof why);
-			return mg__store_err(s, rc, "segment %u, frame at byte %u: %s",
+			return mg__store_err(s, rc,
+			                     "segment %u, frame at byte %u: %s",
 			                     seg, off, why);
 		}
 		s->st.recovered_frames++;
 		off += (f.len + s->blk - 1) / s->blk * s->blk;
 	}
 	if (!last && off != limit)
-		return mg__store_err(s, MG_EBADMSG,
-		                     "segment %u: frames end at byte %u, not at "
-		                     "%u as the next segment says",
-		                     seg, off, limit);
+		return mg__store_err(
+		    s, MG_EBADMSG,
+		    "segment %u: frames end at byte %u, not at "
+		    "%u as the next segment says",
+		    seg, off, limit);
 	*end = off;
 	return 0;
 }
@@ -288,8 +293,8 @@ static int recover(mg_store *s)
 		                 s->blk);
 		if (rc < 0)
 			goto out;
-		if (mg__st_seghdr_decode(s->sbbuf, &h) < 0 || h.uuid != s->uuid ||
-		    h.index != i)
+		if (mg__st_seghdr_decode(s->sbbuf, &h) < 0 ||
+		    h.uuid != s->uuid || h.index != i)
 			continue;
 		if (h.seq > s->max_seq)
 			s->max_seq = h.seq;
@@ -313,8 +318,9 @@ static int recover(mg_store *s)
 			    s, MG_EBADMSG,
 			    "segment %u (sequence %llu) does not follow "
 			    "segment %u (sequence %llu)",
-			    log[k + 1].index, (unsigned long long)log[k + 1].seq,
-			    log[k].index, (unsigned long long)log[k].seq);
+			    log[k + 1].index,
+			    (unsigned long long)log[k + 1].seq, log[k].index,
+			    (unsigned long long)log[k].seq);
 			goto out;
 		}
 		s->seg_seq[log[k].index] = log[k].seq;
@@ -344,8 +350,8 @@ static int load_super(mg_store *s, const mg__store_opts *o, bool *blank)
 	bool ok[2];
 	*blank = true;
 	for (int i = 0; i < 2; i++) {
-		int rc = s->dev.read(s->dev.self, (uint64_t)i * s->blk, s->sbbuf,
-		                     s->blk);
+		int rc = s->dev.read(s->dev.self, (uint64_t)i * s->blk,
+		                     s->sbbuf, s->blk);
 		if (rc < 0)
 			return mg__store_err(s, rc, "superblock: read failed");
 		ok[i] = mg__st_super_decode(s->sbbuf, &sb[i]) == 0;
@@ -353,12 +359,12 @@ static int load_super(mg_store *s, const mg__store_opts *o, bool *blank)
 	}
 	(void)o;
 	if (!ok[0] && !ok[1])
-		return mg__store_err(s, MG_EBADMSG,
-		                     "no valid superblock: not a store, or both "
-		                     "copies are damaged");
-	const mg__st_super *b = !ok[1] || (ok[0] && sb[0].gen > sb[1].gen)
-	                            ? &sb[0]
-	                            : &sb[1];
+		return mg__store_err(
+		    s, MG_EBADMSG,
+		    "no valid superblock: not a store, or both "
+		    "copies are damaged");
+	const mg__st_super *b =
+	    !ok[1] || (ok[0] && sb[0].gen > sb[1].gen) ? &sb[0] : &sb[1];
 	if (b->blk != s->blk)
 		return mg__store_err(s, MG_EBADMSG,
 		                     "superblock: sector size %u, the device's "
@@ -376,8 +382,7 @@ static int load_super(mg_store *s, const mg__store_opts *o, bool *blank)
 static int open_store(mg_store *s, const mg__store_opts *o)
 {
 	uint32_t bs = s->dev.sector_size;
-	if (bs < 512 || bs > 65536 || (bs & (bs - 1)) ||
-	    s->dev.capacity % bs)
+	if (bs < 512 || bs > 65536 || (bs & (bs - 1)) || s->dev.capacity % bs)
 		return mg__store_err(s, MG_EINVAL, "bad sector size %u", bs);
 	s->blk = bs;
 	s->line = bs > 4096 ? bs : 4096;
@@ -390,8 +395,8 @@ static int open_store(mg_store *s, const mg__store_opts *o)
 	int rc = o->format ? MG_EBADMSG : load_super(s, o, &blank);
 	if (o->format || (rc == MG_EBADMSG && blank && o->create)) {
 		if (s->dev.read_only)
-			return mg__store_err(s, MG_EROFS,
-			                     "cannot format a read-only device");
+			return mg__store_err(
+			    s, MG_EROFS, "cannot format a read-only device");
 		free(s->sbbuf);
 		s->sbbuf = NULL;
 		s->err[0] = 0;

@@ -46,8 +46,7 @@ int mg__store_idx_del(mg_store *s, const char *key, size_t klen,
 
 /* --- reads --- */
 
-static int lookup(mg_store *s, const char *key, const char **rel,
-                  mg__snode **n)
+static int lookup(mg_store *s, const char *key, const char **rel, mg__snode **n)
 {
 	int rc = mg_kv_key_check(key, rel);
 	if (rc < 0)
@@ -108,7 +107,8 @@ int mg__store_list(mg_store *s, const char *dir, const char *after,
 	const char *name = after && *after ? after : NULL;
 	size_t nlen = name ? strlen(name) : 0;
 	while (*count < max) {
-		mg__snode *c = mg__sidx_next_child(&s->idx, rel, dlen, name, nlen);
+		mg__snode *c =
+		    mg__sidx_next_child(&s->idx, rel, dlen, name, nlen);
 		if (!c)
 			break;
 		mg_kv_entry *e = &entries[(*count)++];
@@ -135,8 +135,9 @@ int mg__store_digest(mg_store *s, const char *key,
 	mg__sha256_init(&h);
 	uint8_t chunk[1024];
 	for (uint32_t off = 0; off < n->size;) {
-		uint32_t k = n->size - off < sizeof chunk ? n->size - off
-		                                          : (uint32_t)sizeof chunk;
+		uint32_t k = n->size - off < sizeof chunk
+		                 ? n->size - off
+		                 : (uint32_t)sizeof chunk;
 		if ((rc = mg__store_read(s, n->loc + off, chunk, k)) < 0)
 			return rc;
 		mg__sha256_update(&h, chunk, k);
@@ -186,8 +187,8 @@ static int below(mg_store *s, const char *dir, keylist *files)
 		const char *name = NULL;
 		size_t nlen = 0;
 		mg__snode *c;
-		while (rc == 0 &&
-		       (c = mg__sidx_next_child(&s->idx, d, dlen, name, nlen))) {
+		while (rc == 0 && (c = mg__sidx_next_child(&s->idx, d, dlen,
+		                                           name, nlen))) {
 			rc = keylist_add(c->kind == MG_KV_DIR ? &dirs : files,
 			                 c->key, c->klen);
 			d = dirs.buf + at; /* the queue may have moved */
@@ -269,7 +270,8 @@ static int do_set(mg_store *s, const char *key, size_t klen, bool owned,
 	if (!moved && !fits(s, len))
 		return NO_ROOM;
 	mg__sprev prev;
-	uint64_t loc = moved ? moved->loc : next_rec(s) + MG__ST_SET_FIXED + klen;
+	uint64_t loc =
+	    moved ? moved->loc : next_rec(s) + MG__ST_SET_FIXED + klen;
 	int rc = mg__store_idx_put(s, key, klen, loc, size, mtime, &prev);
 	if (rc < 0)
 		return rc;
@@ -290,8 +292,8 @@ static int do_del(mg_store *s, const char *key, size_t klen, bool owned,
 	if (rc == 0)
 		rc = undo_push(s, key, klen, owned, prev);
 	if (rc == 0)
-		mg__st_rec_del(mg__store_append(s, MG__ST_DEL_FIXED + klen), key,
-		               klen);
+		mg__st_rec_del(mg__store_append(s, MG__ST_DEL_FIXED + klen),
+		               key, klen);
 	return rc;
 }
 
@@ -388,8 +390,8 @@ static size_t estimate(mg_store *s, const mg_kv_op *op, const char *rel,
 		return 0;
 	bool rm = op->kind == MG_KV_OP_REMOVE;
 	/* A rename record holds both keys; (to) replaces (rel) in each. */
-	size_t per = rm ? MG__ST_DEL_FIXED
-	                : MG__ST_RENAME_FIXED + strlen(rel_to) - kl;
+	size_t per =
+	    rm ? MG__ST_DEL_FIXED : MG__ST_RENAME_FIXED + strlen(rel_to) - kl;
 	if (n->kind == MG_KV_FILE)
 		return per + kl * (rm ? 1 : 2);
 	keylist files = {0};
@@ -455,8 +457,9 @@ static int run_batch(mg_store *s, const mg_kv_op *ops, size_t n, bool sync)
 	for (int attempt = 0;; attempt++) {
 		/* A second attempt starts on an empty segment, where a frame
 		 * can take the most. */
-		int rc = mg__store_room(
-		    s, attempt ? s->seg_bytes - s->blk - MG__ST_FRAME_HDR : need);
+		int rc = mg__store_room(s, attempt ? s->seg_bytes - s->blk -
+		                                         MG__ST_FRAME_HDR
+		                                   : need);
 		if (rc < 0)
 			return rc;
 		uint32_t mark = s->flen, mark_nrec = s->fnrec;

@@ -24,8 +24,8 @@ typedef struct model {
 
 /* Keys chosen to collide: "d" and "f" are files or directories in turn. */
 static const char *const m_keys[] = {
-    "a", "b", "d/x", "d/y", "d/e/z", "f/g", "f/h", "k1",
-    "k2", "m/n/o", "m/p", "d", "f", "q/r",
+    "a",  "b",  "d/x",   "d/y", "d/e/z", "f/g", "f/h",
+    "k1", "k2", "m/n/o", "m/p", "d",     "f",   "q/r",
 };
 static const char *const m_dirs[] = {"d", "f", "m", "q", "m/n", "d/e", "s"};
 #define M_NKEYS (sizeof m_keys / sizeof m_keys[0])
@@ -73,8 +73,7 @@ static TD_UNUSED void m_drop(model *m, int i)
 	m->f[i] = m->f[--m->n];
 }
 
-static TD_UNUSED int m_set(model *m, const char *k, const void *v,
-                           size_t len)
+static TD_UNUSED int m_set(model *m, const char *k, const void *v, size_t len)
 {
 	if (m_isdir(m, k))
 		return MG_EISDIR;
@@ -198,7 +197,8 @@ static TD_UNUSED void w_draw(wstep *w, uint64_t seed, long i, bool with_sync)
 	w->n = w->kind == W_BATCH ? 2 + td_rand(&r) % 3 : 1;
 	for (size_t k = 0; k < w->n; k++) {
 		mg_kv_op *op = &w->ops[k];
-		int kind = w->kind == W_BATCH ? (int)(td_rand(&r) % 3) : w->kind;
+		int kind =
+		    w->kind == W_BATCH ? (int)(td_rand(&r) % 3) : w->kind;
 		if (kind == W_SYNC)
 			kind = W_SET;
 		memset(op, 0, sizeof *op);

@@ -59,10 +59,10 @@ static const char *list_str(mg_store *s, const char *dir, size_t page)
 		if (rc < 0)
 			return mg_strerror_name(rc);
 		for (size_t i = 0; i < n; i++)
-			len += (size_t)snprintf(out + len, sizeof out - len,
-			                        "%s%s%s", len ? " " : "",
-			                        e[i].name,
-			                        e[i].kind == MG_KV_DIR ? "/" : "");
+			len += (size_t)snprintf(
+			    out + len, sizeof out - len, "%s%s%s",
+			    len ? " " : "", e[i].name,
+			    e[i].kind == MG_KV_DIR ? "/" : "");
 		if (n)
 			snprintf(after, sizeof after, "%s", e[n - 1].name);
 	} while (n);
@@ -347,8 +347,9 @@ MGT_TEST(full_store_says_enospc_and_recovers)
 	char key[16], val[300];
 	memset(val, 'v', sizeof val);
 	int n = 0, rc;
-	while ((rc = mg__store_set(s, (snprintf(key, sizeof key, "f%d", n), key),
-	                           val, sizeof val)) == 0)
+	while (
+	    (rc = mg__store_set(s, (snprintf(key, sizeof key, "f%d", n), key),
+	                        val, sizeof val)) == 0)
 		n++;
 	ASSERT_EQ(rc, MG_ENOSPC);
 	ASSERT_CMP(n, >, 50);

@@ -73,12 +73,12 @@ static void reference(run *r)
 		int got = w_store(s, &w);
 		if (want != got)
 			mgt_fail(__FILE__, __LINE__,
-			         "step %ld (kind %d, %s): store %s, model %s", i,
-			         w.kind, w.ops[0].key, mg_strerror_name(got),
+			         "step %ld (kind %d, %s): store %s, model %s",
+			         i, w.kind, w.ops[0].key, mg_strerror_name(got),
 			         mg_strerror_name(want));
 		if (!m_matches(s, &r->states[i + 1]))
-			mgt_fail(__FILE__, __LINE__, "step %ld: contents differ",
-			         i);
+			mgt_fail(__FILE__, __LINE__,
+			         "step %ld: contents differ", i);
 	}
 	mg__store_stats st;
 	mg__store_stats_get(s, &st);
@@ -96,8 +96,8 @@ static void reference(run *r)
  * (n) writes in (mode); check the recovered disk; return it in (*image)
  * and the step it matched in (*at).
  */
-static void crash_once(run *r, uint8_t **image, long *at, int mode,
-                       int variant, long n, long steps)
+static void crash_once(run *r, uint8_t **image, long *at, int mode, int variant,
+                       long n, long steps)
 {
 	tdev d;
 	td_init(&d, r->sector, r->cap);
@@ -105,7 +105,8 @@ static void crash_once(run *r, uint8_t **image, long *at, int mode,
 	mg_store *s = open_on(&d, r->durable);
 	d.mode = mode;
 	d.crash_after = n;
-	long durable = *at, end = *at + steps > r->nsteps ? r->nsteps : *at + steps;
+	long durable = *at,
+	     end = *at + steps > r->nsteps ? r->nsteps : *at + steps;
 	for (long i = *at; i < end; i++) {
 		wstep w;
 		w_draw(&w, r->seed, i, !r->durable);

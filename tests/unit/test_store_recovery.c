@@ -3,9 +3,9 @@
 #include "mgtest.h"
 #include "store_model.h"
 
-#define CAP (64u << 10) /* 512-byte sectors: 15 segments of 4 KiB */
-#define SEG0 4096u      /* data start */
-#define SEG 4096u
+#define CAP  (64u << 10) /* 512-byte sectors: 15 segments of 4 KiB */
+#define SEG0 4096u       /* data start */
+#define SEG  4096u
 
 static uint64_t clock_ns = 1;
 

@@ -13,9 +13,8 @@
 #define NKEYS 12
 #define VMAX  300
 
-static const char *const keys[NKEYS] = {"a", "b", "c/x", "c/y", "c/d/z",
-                                        "e/f", "e/g", "h", "i/j", "k",
-                                        "l/m", "n"};
+static const char *const keys[NKEYS] = {
+    "a", "b", "c/x", "c/y", "c/d/z", "e/f", "e/g", "h", "i/j", "k", "l/m", "n"};
 
 /* The model: contents of each key, -1 when absent. */
 typedef struct model {
@@ -85,7 +84,8 @@ static void apply_model(model *m, const step *s)
 		int k = s->key[j], to = s->to[j];
 		if (s->ops[j].kind == MG_KV_OP_SET) {
 			m->len[k] = (int)s->ops[j].value.len;
-			memcpy(m->val[k], s->ops[j].value.p, s->ops[j].value.len);
+			memcpy(m->val[k], s->ops[j].value.p,
+			       s->ops[j].value.len);
 		} else if (s->ops[j].kind == MG_KV_OP_REMOVE) {
 			m->len[k] = -1;
 		} else {
@@ -142,10 +142,11 @@ int store_crash_start(mg_console *console, mg_kv_rw *kv)
 			m = next;
 			at++;
 		} else if (!matches(kv, &m)) {
-			mg_console_printf(console,
-			                  "MISMATCH: the store holds neither step "
-			                  "%ld nor %ld\n",
-			                  at, at + 1);
+			mg_console_printf(
+			    console,
+			    "MISMATCH: the store holds neither step "
+			    "%ld nor %ld\n",
+			    at, at + 1);
 			return 1;
 		}
 		mg_console_printf(console, "recovered at step %ld\n", at);
@@ -154,8 +155,8 @@ int store_crash_start(mg_console *console, mg_kv_rw *kv)
 		draw(&s, &m, at);
 		int rc = run_step(kv, &s);
 		if (rc < 0) {
-			mg_console_printf(console, "step %ld failed: %s\n", at + 1,
-			                  mg_strerror(rc));
+			mg_console_printf(console, "step %ld failed: %s\n",
+			                  at + 1, mg_strerror(rc));
 			return 1;
 		}
 		apply_model(&m, &s);
