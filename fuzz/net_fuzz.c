@@ -12,25 +12,29 @@
 #include <mg/ipv4.h>
 #include <mg/log.h>
 #include <mg/netif.h>
+#include <mg/random.h>
 #include <mg/udp.h>
 
-// fuzz-link: net/pkt.c net/cksum.c net/ethernet.c net/arp.c net/ipv4.c
-// net/ipv4_reass.c net/icmp.c net/udp.c net/dhcp.c net/dhcp_msg.c
+#include "../net/stack_internal.h"
+
+// fuzz-link: net/*.c net/tcp/*.c
 
 /*
  * The input is a sequence of records [flags][dt][len:2][len bytes], each a
- * frame given to ethernet, ipv4, icmp, udp (a socket on port 7 with a queue
- * of 4) and a running DHCP client, at a fake time advanced by dt (ms, or
- * seconds when flags bit 7 is set, so reassembly and ARP timers fire).
- * Random bytes would all stop at the first check, so flags can fix them:
- * bits 0-1 the destination MAC (ours, broadcast, as is), bit 2 the IPv4
- * header checksum, bit 3 the IPv4 destination (ours), bit 4 the ICMP or
- * UDP checksum of an unfragmented datagram.
+ * frame given to the whole direct stack: ethernet, arp, ipv4, icmp, udp (a
+ * socket on port 7 with a queue of 4, echoing), a running DHCP client and
+ * the TCP layer (a listener on port 80 whose connections wait in its
+ * accept queue), at a fake time advanced by dt (ms, or seconds when flags
+ * bit 7 is set, so that reassembly, ARP and DHCP timers fire; TCP reads
+ * the real clock). Random bytes would all stop at the first check, so
+ * flags can fix them: bits 0-1 the destination MAC (ours, broadcast, as
+ * is), bit 2 the IPv4 header checksum, bit 3 the IPv4 destination (ours),
+ * bit 4 the ICMP, UDP or TCP checksum of an unfragmented datagram.
  *
  * Checked: every frame the stack sends is well formed (length, IPv4
- * header checksum and total length, ICMP and UDP checksums, ARP layout);
- * reassembly never holds more than its limit; after teardown no packet is
- * left allocated (and LeakSanitizer sees no other allocation).
+ * header checksum and total length, ICMP, UDP and TCP checksums, ARP
+ * layout); reassembly never holds more than its limit; after teardown no
+ * packet is left allocated (and LeakSanitizer sees no other allocation).
  */
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -74,13 +78,15 @@ static void check_frame(const uint8_t *f, size_t len)
 	size_t tl = n - 20;
 	if (p[9] == MG_IP_PROTO_ICMP) {
 		check(tl >= 8 && mg_inet_finish(mg_inet_sum(t, tl, 0)) == 0);
-	} else if (p[9] == MG_IP_PROTO_UDP) {
-		check(tl >= 8 && g16(t + 4) == tl);
+	} else if (p[9] == MG_IP_PROTO_UDP || p[9] == MG_IP_PROTO_TCP) {
+		bool udp = p[9] == MG_IP_PROTO_UDP;
+		check(udp ? tl >= 8 && g16(t + 4) == tl
+		          : tl >= 20 && (t[12] >> 4) * 4u <= tl);
 		mg_ipv4_addr s = {(uint32_t)p[12] << 24 | p[13] << 16 |
 		                  p[14] << 8 | p[15]};
 		mg_ipv4_addr d = {(uint32_t)p[16] << 24 | p[17] << 16 |
 		                  p[18] << 8 | p[19]};
-		uint64_t sum = mg_ipv4_pseudo_sum(s, d, 17, (uint16_t)tl);
+		uint64_t sum = mg_ipv4_pseudo_sum(s, d, p[9], (uint16_t)tl);
 		check(mg_inet_finish(mg_inet_sum(t, tl, sum)) == 0);
 	} else {
 		check(false);
@@ -130,18 +136,22 @@ static void fix_transport(uint8_t *ip, size_t n)
 		uint16_t c = mg_inet_finish(mg_inet_sum(t, tl, 0));
 		t[2] = (uint8_t)(c >> 8);
 		t[3] = (uint8_t)c;
-	} else if (ip[9] == MG_IP_PROTO_UDP && tl >= 8) {
-		t[4] = (uint8_t)(tl >> 8);
-		t[5] = (uint8_t)tl;
-		t[6] = t[7] = 0;
+	} else if ((ip[9] == MG_IP_PROTO_UDP && tl >= 8) ||
+	           (ip[9] == MG_IP_PROTO_TCP && tl >= 20)) {
+		size_t at = ip[9] == MG_IP_PROTO_UDP ? 6 : 16;
+		if (ip[9] == MG_IP_PROTO_UDP) {
+			t[4] = (uint8_t)(tl >> 8);
+			t[5] = (uint8_t)tl;
+		}
+		t[at] = t[at + 1] = 0;
 		mg_ipv4_addr s = {(uint32_t)ip[12] << 24 | ip[13] << 16 |
 		                  ip[14] << 8 | ip[15]};
 		mg_ipv4_addr d = {(uint32_t)ip[16] << 24 | ip[17] << 16 |
 		                  ip[18] << 8 | ip[19]};
-		uint64_t sum = mg_ipv4_pseudo_sum(s, d, 17, (uint16_t)tl);
+		uint64_t sum = mg_ipv4_pseudo_sum(s, d, ip[9], (uint16_t)tl);
 		uint16_t c = mg_inet_finish(mg_inet_sum(t, tl, sum));
-		t[6] = (uint8_t)(c >> 8);
-		t[7] = (uint8_t)c;
+		t[at] = (uint8_t)(c >> 8);
+		t[at + 1] = (uint8_t)c;
 	}
 }
 
@@ -170,6 +180,22 @@ static void fix(uint8_t *f, size_t n, uint8_t flags)
 		ip[10] = (uint8_t)(c >> 8);
 		ip[11] = (uint8_t)c;
 	}
+}
+
+/* Deterministic "randomness" for TCP's secrets and ISNs: a counter. */
+static void fake_fill(void *self, void *buf, size_t len)
+{
+	uint8_t *b = buf;
+	uint64_t *n = self;
+	for (size_t i = 0; i < len; i++)
+		b[i] = (uint8_t)(++*n * 0x9d);
+}
+
+static const mg_random_ops fake_random_ops = {.fill = fake_fill};
+
+static void no_kick(void *stack)
+{
+	(void)stack;
 }
 
 static int quiet_once;
@@ -202,6 +228,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check(mg_icmp_connect(&icmp, &ip) == 0);
 	check(mg_udpv4_connect(&udp, &ip) == 0);
 	check(mg_dhcp_connect(&dhcp, &udp, &ip, &eth, 1) == 0);
+	uint64_t drawn = 0;
+	mg_random rnd = {&fake_random_ops, &drawn};
+	mg__stack_env env = {
+	    .ipv4 = &ip, .random = &rnd, .kick = no_kick, .stack = NULL};
+	const mg__stack_tcp_ops *tcp_ops = NULL;
+	void *tcp = NULL;
+	check(mg__stack_tcp_create(&env, &tcp_ops, &tcp) == 0);
+	mg_tcp_listener *lsn = NULL;
+	if (tcp_ops) {
+		mg_tcp_listen_opts lo = {.port = 80, .backlog = 8};
+		check(tcp_ops->listen(tcp, &lo, &lsn) == 0);
+	}
 	mg_udpv4_sock sock;
 	check(mg_udpv4_bind(&udp, &sock, 7, 4) == 0);
 	uint64_t now = 1000000000ull;
@@ -231,6 +269,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			mg_ipv4_tick(&ip, now);
 		if (now >= mg_dhcp_deadline(&dhcp))
 			mg_dhcp_tick(&dhcp, now);
+		if (tcp_ops && tcp_ops->tick && now >= tcp_ops->deadline(tcp))
+			tcp_ops->tick(tcp, now);
 		/* Take what the socket received, as an application would. */
 		mg_pkt *q;
 		mg_udpv4_meta m;
@@ -244,6 +284,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ip.ops->counters(ip.self, counter, NULL);
 	}
 	mg_dhcp_release(&dhcp, now);
+	if (tcp_ops) {
+		tcp_ops->unlisten(tcp, lsn);
+		tcp_ops->destroy(tcp);
+	}
 	mg_udpv4_close(&udp, &sock);
 	mg_dhcp_disconnect(&dhcp);
 	mg_udpv4_disconnect(&udp);
