@@ -121,11 +121,28 @@ static int crunch_digest(void *self, const char *key,
 	return 0;
 }
 
+static int crunch_view(void *self, const char *key, uint64_t off,
+                       const void **data, size_t *len)
+{
+	const mg_crunch_entry *e;
+	int rc = find(self, key, &e);
+	if (rc < 0)
+		return rc;
+	if (e->is_dir)
+		return MG_EISDIR;
+	if (off > e->size)
+		return MG_ERANGE;
+	*data = e->data + off;
+	*len = (size_t)(e->size - off);
+	return 0;
+}
+
 static const mg_kv_ro_ops crunch_ops = {
     .stat = crunch_stat,
     .get = crunch_get,
     .list = crunch_list,
     .digest = crunch_digest,
+    .view = crunch_view,
 };
 
 int mg_kv_ro_crunch_connect(mg_kv_ro *out, const struct mg_crunch_image *img)

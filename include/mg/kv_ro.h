@@ -30,6 +30,7 @@
 #include <stdint.h>
 
 #include <mg/block.h>
+#include <mg/error.h>
 
 #define MG_KV_NAME_MAX   255  /* bytes in one path segment */
 #define MG_KV_KEY_MAX    1024 /* bytes in a key, without the NUL */
@@ -85,6 +86,14 @@ typedef struct mg_kv_ro_ops {
 	 */
 	int (*digest)(void *self, const char *key,
 	              char out[MG_KV_DIGEST_LEN + 1]);
+	/*
+	 * OPTIONAL (NULL when the store cannot): the bytes of file (key)
+	 * from byte (off) to its end, in place, as (*data, *len), valid and
+	 * unchanging while the store is connected. For stores that hold
+	 * their files in memory (crunch): no copy. Errors as get().
+	 */
+	int (*view)(void *self, const char *key, uint64_t off,
+	            const void **data, size_t *len);
 } mg_kv_ro_ops;
 
 typedef struct mg_kv_ro {
@@ -114,6 +123,16 @@ static inline int mg_kv_ro_digest(mg_kv_ro *kv, const char *key,
                                   char out[MG_KV_DIGEST_LEN + 1])
 {
 	return kv->ops->digest(kv->self, key, out);
+}
+
+/* The bytes of (key) in place (see view() above), or MG_ENOTSUP when the
+ * store has no such access: then copy them with get(). */
+static inline int mg_kv_ro_view(mg_kv_ro *kv, const char *key, uint64_t off,
+                                const void **data, size_t *len)
+{
+	if (!kv->ops->view)
+		return MG_ENOTSUP;
+	return kv->ops->view(kv->self, key, off, data, len);
 }
 
 /* Whether (key) exists: 1 with its kind in (*kind) if non-NULL, 0 if it

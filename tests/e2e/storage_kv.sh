@@ -143,8 +143,8 @@ t_crunch_many() { crunch_many unix; }
 t_crunch_many_sanitized() { crunch_many unix --sanitize; }
 t_crunch_many_hvt() { crunch_many hvt; }
 
-t_tar_many_hvt() {
-	kvdump "$MANY" -t hvt --kv=tar
+t_tar_many() {
+	kvdump "$MANY" -t unix --kv=tar
 	dump "$MANY"
 	assert_out "dump matches: 1000 files, 100 folders"
 }
@@ -180,13 +180,13 @@ run_test tar_corrupt t_tar_corrupt
 run_test crunch_big t_crunch_big
 run_test crunch_many t_crunch_many
 run_test crunch_many_sanitized t_crunch_many_sanitized
+run_test tar_many t_tar_many
 run_test fs t_fs
 if hvt_ready; then
 	run_test tar_built_hvt t_tar_built_hvt
 	run_test tar_gnu_hvt t_tar_gnu_hvt
 	run_test tar_corrupt_hvt t_tar_corrupt_hvt
 	run_test crunch_many_hvt t_crunch_many_hvt
-	run_test tar_many_hvt t_tar_many_hvt
 else
 	run_test hvt_storage t_hvt_unusable
 fi

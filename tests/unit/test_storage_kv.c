@@ -112,6 +112,14 @@ MGT_TEST(crunch_serves_its_image)
 	ASSERT_STREQ(e[0].name, "x");
 	ASSERT_EQ(mg_kv_ro_list(&kv, "a/x", NULL, e, 4, &n), MG_ENOTDIR);
 
+	const void *view;
+	size_t vlen;
+	ASSERT_EQ(mg_kv_ro_view(&kv, "a/x", 1, &view, &vlen), 0);
+	ASSERT_EQ(vlen, 4);
+	ASSERT_TRUE(view == x_data + 1);
+	ASSERT_EQ(mg_kv_ro_view(&kv, "a/x", 6, &view, &vlen), MG_ERANGE);
+	ASSERT_EQ(mg_kv_ro_view(&kv, "a", 0, &view, &vlen), MG_EISDIR);
+
 	void *all;
 	size_t len;
 	ASSERT_EQ(mg_kv_ro_get_all(&kv, "a/x", &all, &len), 0);
@@ -201,6 +209,8 @@ MGT_TEST(fs_reads_the_folder)
 	ASSERT_EQ(mg_kv_ro_get(&kv, "top", 4, buf, 4, &got), MG_ERANGE);
 	ASSERT_EQ(mg_kv_ro_get(&kv, "d", 0, buf, 4, &got), MG_EISDIR);
 
+	const void *view;
+	ASSERT_EQ(mg_kv_ro_view(&kv, "d/f", 0, &view, &n), MG_ENOTSUP);
 	char dg[MG_KV_DIGEST_LEN + 1];
 	ASSERT_EQ(mg_kv_ro_digest(&kv, "d/f", dg), 0);
 	ASSERT_STREQ(
