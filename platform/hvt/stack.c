@@ -1,5 +1,6 @@
 /* Fiber stacks, each above a not-present guard page: from the heap, the first
  * from the boot stack. */
+#include <stdbool.h>
 #include <stdlib.h>
 
 #include <mg/error.h>
@@ -89,7 +90,11 @@ static enum { SPARE_UNSET, SPARE_FREE, SPARE_USED, SPARE_NONE } spare;
  */
 static void spare_set_up(void)
 {
-	uint64_t *pte = mg__hvt_pte(SPARE_GUARD, 0);
+	uintptr_t sp;
+	__asm__ volatile("mov %%rsp, %0" : "=r"(sp));
+	/* Not from a fiber, nor from a boot stack already used that deep. */
+	bool on_boot_stack = sp > SPARE_GUARD + PAGE && sp <= MG_HVT_STACK_TOP;
+	uint64_t *pte = on_boot_stack ? mg__hvt_pte(SPARE_GUARD, 0) : NULL;
 	if (!pte || !(*pte & MG_HVT_PTE_P)) {
 		spare = SPARE_NONE;
 		return;
