@@ -99,7 +99,14 @@ uint32_t mg__tcp_send_allowance(const mg_tcb *c)
 		used = pipe(c);
 	else
 		used = c->snd_nxt - c->snd_una;
-	return c->cwnd > used ? c->cwnd - used : 0;
+	/* The window counts whole segments (as Linux keeps it in packets):
+	 * a remainder below one SMSS would never be sent. */
+	uint32_t w = (c->cwnd + c->smss - 1) / c->smss * c->smss;
+	/* RFC 3042, Limited Transmit: each of the first two duplicate ACKs
+	 * lets one new segment out, so a small window still gets three. */
+	if (!(c->fl & TF_RECOVERY) && c->dupacks && c->dupacks < 3)
+		w += c->dupacks * c->smss;
+	return w > used ? w - used : 0;
 }
 
 /* RFC 6675 section 4, NextSeg rule (1): the first byte above HighRxt that
@@ -141,8 +148,9 @@ static void sack_trim(mg_tcb *c)
  * forged or stale block) is ignored. A full scoreboard drops the block:
  * SACK is advisory, the ACK clock still recovers.
  */
-void mg__tcp_sack_update(mg_tcb *c, const mg__tcp_seg *s)
+uint32_t mg__tcp_sack_update(mg_tcb *c, const mg__tcp_seg *s)
 {
+	uint32_t before = sacked_in(c, c->snd_una, c->snd_max);
 	for (int i = 0; i < s->nsack; i++) {
 		uint32_t l = s->sack[i][0], r = s->sack[i][1];
 		if (!SEQ_LT(l, r) || SEQ_GT(r, c->snd_max) ||
@@ -152,6 +160,19 @@ void mg__tcp_sack_update(mg_tcb *c, const mg__tcp_seg *s)
 			l = c->snd_una;
 		mg__ranges_add(c->sack, &c->nsack, MG__TCP_SACK_MAX, l, r, 0);
 	}
+	uint32_t after = sacked_in(c, c->snd_una, c->snd_max);
+	return after > before ? after - before : 0;
+}
+
+/* A SACKed byte at or above (seq), if any: where a resend from (seq)
+ * should jump to (RFC 6675 section 5.1: SACKed data is not resent). */
+uint32_t mg__tcp_skip_sacked(const mg_tcb *c, uint32_t seq)
+{
+	for (int i = 0; i < c->nsack; i++)
+		if (SEQ_LEQ(c->sack[i].start, seq) &&
+		    SEQ_LT(seq, c->sack[i].end))
+			return c->sack[i].end;
+	return seq;
 }
 
 static void enter_recovery(mg_tcb *c)
@@ -161,7 +182,7 @@ static void enter_recovery(mg_tcb *c)
 	c->recover = c->snd_max;
 	c->ssthresh = half_flight(c);
 	c->fl |= TF_RECOVERY;
-	c->fl &= ~(uint32_t)TF_RTT_TIMING;
+	c->fl &= ~(uint32_t)(TF_RTT_TIMING | TF_RESCUE);
 	c->rexmit_high = c->snd_una;
 	/* RFC 5681 section 3.2 step 3 (and RFC 6675 section 5 step (C)):
 	 * retransmit the first unacknowledged segment now. */
@@ -176,12 +197,43 @@ static void enter_recovery(mg_tcb *c)
 
 static void exit_recovery(mg_tcb *c)
 {
-	/* RFC 6582 section 3.2 step (3), first option: deflate. */
-	uint32_t f = mg__tcp_flight(c) + c->smss;
-	c->cwnd = c->ssthresh < f ? c->ssthresh : f;
+	/* RFC 6582 section 3.2 step (3): with SACK the pipe kept the window
+	 * at ssthresh already (second option); without, deflate to
+	 * min(ssthresh, max(FlightSize, SMSS) + SMSS) (first option). */
+	if (c->fl & TF_SACK) {
+		c->cwnd = c->ssthresh;
+	} else {
+		uint32_t f = mg__tcp_flight(c);
+		f = (f > c->smss ? f : c->smss) + c->smss;
+		c->cwnd = c->ssthresh < f ? c->ssthresh : f;
+	}
 	c->fl &= ~(uint32_t)TF_RECOVERY;
 	c->dupacks = 0;
 	c->acked_acc = 0;
+}
+
+/*
+ * RFC 6675 section 4, NextSeg rule (4), the rescue retransmission: once
+ * per recovery, when no hole is left to fill and nothing new can go, the
+ * last unSACKed segment goes again so that a lost tail does not wait for
+ * the RTO.
+ */
+bool mg__tcp_rescue(mg_tcb *c, uint32_t *seq, uint32_t *len)
+{
+	if (c->fl & TF_RESCUE)
+		return false;
+	uint32_t hi = highest_sacked(c);
+	if (!SEQ_GT(c->snd_max, hi) || !SEQ_GT(c->snd_max, c->snd_una))
+		return false;
+	uint32_t from = c->snd_max - c->smss;
+	if (SEQ_LT(from, hi))
+		from = hi;
+	if (SEQ_LT(from, c->snd_una))
+		from = c->snd_una;
+	c->fl |= TF_RESCUE;
+	*seq = from;
+	*len = c->snd_max - from;
+	return true;
 }
 
 static void grow(mg_tcb *c, uint32_t acked)
@@ -280,18 +332,27 @@ void mg__tcp_ack_received(mg_tcb *c, const mg__tcp_seg *s, uint32_t acked,
 	bool lost = c->dupacks >= 3;
 	/* RFC 6675 section 5: with SACK, also when more than
 	 * (DupThresh - 1) * SMSS bytes above SND.UNA are SACKed. */
+	uint32_t flight = mg__tcp_flight(c);
 	if ((c->fl & TF_SACK) &&
 	    sacked_in(c, c->snd_una, c->snd_max) > 2u * c->smss)
 		lost = true;
-	/* RFC 6582 section 3.2 step (2): not again for the same window. */
-	if (lost && SEQ_GT(s->ack, c->recover))
+	/* RFC 5827, Early Retransmit: fewer than four segments out and
+	 * nothing new to send: one duplicate fewer than segments out. */
+	uint32_t oseg = (flight + c->smss - 1) / c->smss;
+	bool unsent = SEQ_LT(c->snd_max, c->tx_seq + c->tx.len);
+	if (oseg < 4 && !unsent && c->dupacks + 1 >= (oseg > 1 ? oseg : 2))
+		lost = true;
+	/* RFC 6582 section 3.2 step (2): not again for the window that was
+	 * out when recovery (or a timeout) began; (recover) is one past its
+	 * highest byte, so an ACK of it all covers "more than recover". */
+	if (lost && SEQ_GEQ(s->ack, c->recover))
 		enter_recovery(c);
 }
 
 /* RFC 5681 section 3.1 and RFC 6582 section 3.2: a retransmission timeout
  * ends recovery, collapses the window, and marks the highest byte sent so
- * the duplicate ACKs that follow do not start a fast retransmit. RFC 2018
- * section 8: the SACKed bits are forgotten. */
+ * the duplicate ACKs that follow do not start a fast retransmit. The
+ * scoreboard stays (RFC 6675 section 5.1: SACKed data is not resent). */
 void mg__tcp_cc_timeout(mg_tcb *c)
 {
 	c->ssthresh = half_flight(c);
@@ -300,6 +361,5 @@ void mg__tcp_cc_timeout(mg_tcb *c)
 	c->fl &= ~(uint32_t)TF_RECOVERY;
 	c->dupacks = 0;
 	c->recover = c->snd_max;
-	c->nsack = 0;
 	c->rexmit_high = c->snd_una;
 }

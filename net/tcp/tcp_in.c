@@ -175,14 +175,18 @@ static bool ack_input(mg_tcb *c, mg__tcp_seg *s)
 		if (w > c->max_snd_wnd)
 			c->max_snd_wnd = w;
 	}
-	/* RFC 5681 section 2: the definition of a duplicate ACK. A zero
-	 * window's answers to our probes are not: nothing was lost. */
-	bool dup = !acked && s->ack == c->snd_una && !s->len &&
-	           !(s->flags & (TH_SYN | TH_FIN)) && !wchanged &&
-	           c->snd_max != c->snd_una && c->snd_wnd &&
-	           !(c->fl & TF_PERSIST);
+	/* RFC 5681 section 2: the definition of a duplicate ACK; with SACK
+	 * any ACK that SACKs more counts (RFC 6675 section 2), data or a
+	 * window change on it notwithstanding: in a two-way transfer the
+	 * peer's ACKs carry data. A zero window's answers to our probes
+	 * are not duplicates: nothing was lost. */
+	uint32_t newly = 0;
 	if ((c->fl & TF_SACK) && s->nsack)
-		mg__tcp_sack_update(c, s);
+		newly = mg__tcp_sack_update(c, s);
+	bool dup = !acked && s->ack == c->snd_una && c->snd_max != c->snd_una &&
+	           c->snd_wnd && !(c->fl & TF_PERSIST) &&
+	           (newly ||
+	            (!s->len && !(s->flags & (TH_SYN | TH_FIN)) && !wchanged));
 	mg__tcp_ack_received(c, s, acked, dup);
 	if ((c->fl & TF_PERSIST) && c->snd_wnd) {
 		mg__tcp_rexmt_stop(c);

@@ -94,7 +94,8 @@ enum {
 	TF_KEEPALIVE = 1u << 16,
 	TF_WND_UPDATE = 1u << 17, /* window opened since the last ACK */
 	TF_HASHED = 1u << 18,
-	TF_CORK = 1u << 19, /* during a send with MG_TCB_SEND_MORE */
+	TF_CORK = 1u << 19,   /* during a send with MG_TCB_SEND_MORE */
+	TF_RESCUE = 1u << 20, /* the rescue retransmission was sent */
 };
 
 struct mg_tcb {
@@ -253,10 +254,12 @@ void mg__tcp_cc_init(mg_tcb *c);
 void mg__tcp_rtt_sample(mg_tcb *c, uint32_t rtt_us);
 void mg__tcp_ack_received(mg_tcb *c, const mg__tcp_seg *s, uint32_t acked,
                           bool dup);
-void mg__tcp_sack_update(mg_tcb *c, const mg__tcp_seg *s);
+uint32_t mg__tcp_sack_update(mg_tcb *c, const mg__tcp_seg *s);
+uint32_t mg__tcp_skip_sacked(const mg_tcb *c, uint32_t seq);
 void mg__tcp_cc_timeout(mg_tcb *c);
 uint32_t mg__tcp_send_allowance(const mg_tcb *c);
 bool mg__tcp_next_hole(mg_tcb *c, uint32_t *seq, uint32_t *len);
+bool mg__tcp_rescue(mg_tcb *c, uint32_t *seq, uint32_t *len);
 uint32_t mg__tcp_flight(const mg_tcb *c);
 
 /* tcp_timer.c */

@@ -317,10 +317,30 @@ void mg__tcp_output(mg_tcb *c)
 		    SEQ_LT(c->snd_nxt, fin_seq) ? fin_seq - c->snd_nxt : 0;
 		bool fin_pending =
 		    (c->fl & TF_SHUT_WR) && SEQ_LEQ(c->snd_nxt, fin_seq);
+		if (SEQ_LT(c->snd_nxt, c->snd_max) && c->nsack &&
+		    SEQ_GT(c->snd_nxt, c->snd_una)) {
+			/* Going back after a timeout: skip what was SACKed
+			 * (but never SND.UNA: a peer may renege, RFC 2018 8).
+			 */
+			uint32_t to = mg__tcp_skip_sacked(c, c->snd_nxt);
+			if (to != c->snd_nxt) {
+				c->snd_nxt = SEQ_MIN(to, c->snd_max);
+				continue;
+			}
+		}
 		uint32_t edge = c->snd_una + c->snd_wnd;
 		uint32_t wnd = SEQ_GT(edge, c->snd_nxt) ? edge - c->snd_nxt : 0;
 		uint32_t usable = wnd < allow ? wnd : allow;
 		uint32_t len = avail < usable ? avail : usable;
+		if ((c->fl & TF_RECOVERY) && (c->fl & TF_SACK) &&
+		    allow >= c->smss && (!avail || !wnd)) {
+			uint32_t rseq, rlen;
+			if (mg__tcp_rescue(c, &rseq, &rlen)) {
+				if (mg__tcp_send_seg(c, rseq, rlen, true))
+					t->ctr.sack_retrans++;
+				continue;
+			}
+		}
 		if (len > c->smss)
 			len = c->smss;
 		bool resend = SEQ_LT(c->snd_nxt, c->snd_max);

@@ -1,5 +1,6 @@
 /* TCP for fibers: the engine over an ipv4, connections as flows, and the
  * direct stack's TCP layer (net/stack_internal.h). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,9 +201,43 @@ static int f_shutdown(void *self)
 	return rc;
 }
 
+/* With --logs=tcp:debug, a closing flow reports itself and the counters
+ * that are not zero: enough to see what a transfer went through. */
+static void log_close(tflow *f)
+{
+	mg_ipv4_endpoint l, r;
+	mg_tcb_endpoints(f->c, &l, &r);
+	char a[MG_IPV4_ADDR_STRLEN];
+	MG_LOG(tcpl, DEBUG, "close %u-%s:%u %s srtt %u us rto %u ms", l.port,
+	       mg_ipv4_format(r.addr, a), r.port,
+	       mg_tcp_state_name(mg_tcb_state(f->c)), mg_tcb_srtt_us(f->c),
+	       mg_tcb_rto_ms(f->c));
+	const mg_tcp_counters *k = mg_tcpcore_counters(&f->L->core);
+	char line[400];
+	size_t n = 0;
+	for (int i = 0; i < MG_TCP_COUNTER_COUNT; i++) {
+		uint64_t v = mg_tcp_counter_get(k, i);
+		if (!v)
+			continue;
+		int w = snprintf(line + n, sizeof line - n, " %s=%llu",
+		                 mg_tcp_counter_name(i), (unsigned long long)v);
+		if (w < 0 || (size_t)w >= sizeof line - n) {
+			MG_LOG(tcpl, DEBUG, "counters:%s", line);
+			n = 0;
+			i--;
+			continue;
+		}
+		n += (size_t)w;
+	}
+	if (n)
+		MG_LOG(tcpl, DEBUG, "counters:%s", line);
+}
+
 static void f_close(void *self)
 {
 	tflow *f = self;
+	if (MG_LOG_DEBUG <= mg__log_src_tcpl.level)
+		log_close(f);
 	mg_tcb_set_user(f->c, NULL);
 	mg_tcb_close(f->c);
 	kick(f->L);

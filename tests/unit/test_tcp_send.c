@@ -202,11 +202,16 @@ MGT_TEST(fast_retransmit_and_newreno_partial_acks)
 	ASSERT_EQ(h.nout, 10);
 	/* Segments 1 and 5 are lost. */
 	ack_at(&h, 1000, 0, NULL);
+	h_clear(&h);
+	uint32_t top = c->snd_max - (h.our_iss + 1);
+	ack_at(&h, 1000, 0, NULL);
+	ack_at(&h, 1000, 0, NULL);
+	/* RFC 3042, Limited Transmit: one new segment per duplicate. */
+	ASSERT_EQ(h.nout, 2);
+	ASSERT_EQ(off_of(&h, &h.out[0]), top);
+	ASSERT_EQ(off_of(&h, &h.out[1]), top + 1000);
 	uint32_t flight = c->snd_max - c->snd_una;
 	h_clear(&h);
-	ack_at(&h, 1000, 0, NULL);
-	ack_at(&h, 1000, 0, NULL);
-	ASSERT_EQ(h.nout, 0);
 	ack_at(&h, 1000, 0, NULL); /* the third duplicate */
 	ASSERT_EQ(h.t.ctr.fast_retrans, 1);
 	ASSERT_EQ(h.nout, 1);
@@ -258,17 +263,19 @@ MGT_TEST(sack_holes_are_retransmitted_and_nothing_else)
 	ack_at(&h, 1000, 3, s5);
 	uint32_t s6[][2] = {{8000, 10000}, {5000, 7000}, {2000, 4000}};
 	ack_at(&h, 1000, 3, s6);
-	/* Retransmitted: exactly the holes, each once. */
+	/* Retransmitted: exactly the holes, each once, and the last
+	 * segment as the rescue (RFC 6675 NextSeg (4)) once the holes
+	 * below the highest SACK were filled and nothing new could go. */
 	int seen[10] = {0};
 	for (int i = 0; i < h.nout; i++) {
 		uint32_t o = off_of(&h, &h.out[i]);
 		if (h.out[i].s.len && o < 10000)
 			seen[o / 1000]++;
 	}
-	int expect[10] = {0, 1, 0, 0, 1, 0, 0, 1, 0, 0};
+	int expect[10] = {0, 1, 0, 0, 1, 0, 0, 1, 0, 1};
 	for (int i = 0; i < 10; i++)
 		ASSERT_EQ(seen[i], expect[i]);
-	ASSERT_EQ(h.t.ctr.sack_retrans, 2);
+	ASSERT_EQ(h.t.ctr.sack_retrans, 3);
 	mg_tcb_abort(c);
 	h_end(&h);
 }
@@ -433,6 +440,51 @@ MGT_TEST(send_buffer_grows_when_the_path_can_take_more)
 	}
 	ASSERT_CMP(c->tx.cap, >=, 65536);
 	ASSERT_CMP(h.t.ctr.sndbuf_grown, >=, 3);
+	mg_tcb_abort(c);
+	h_end(&h);
+}
+
+MGT_TEST(early_retransmit_with_few_segments_out)
+{
+	harness h;
+	mg_tcb *c = open_conn(&h, true, false);
+	send_n(c, 0, 2000);
+	ASSERT_EQ(h.nout, 2);
+	h_clear(&h);
+	/* RFC 5827: two segments out, nothing more to send: the first
+	 * duplicate (SACKing the second) is enough. */
+	uint32_t s1[][2] = {{1000, 2000}};
+	ack_at(&h, 0, 1, s1);
+	ASSERT_EQ(h.t.ctr.fast_retrans, 1);
+	ASSERT_EQ(h.nout, 1);
+	ASSERT_EQ(off_of(&h, h_last(&h)), 0);
+	mg_tcb_abort(c);
+	h_end(&h);
+}
+
+MGT_TEST(sacks_on_data_segments_count_as_duplicates)
+{
+	harness h;
+	mg_tcb *c = open_conn(&h, true, false);
+	send_n(c, 0, 10000);
+	h_clear(&h);
+	/* The peer sends data of its own on every ACK (an echo): RFC 5681's
+	 * duplicate ACK never happens, the SACKs say what arrived. */
+	for (int i = 2; i <= 4; i++) {
+		uint32_t s1[][2] = {{1000, (uint32_t)i * 1000}};
+		h_b b = {.seq = h.peer_nxt,
+		         .ack = h.our_iss + 1,
+		         .flags = TH_ACK,
+		         .data = "d",
+		         .len = 1,
+		         .nsack = 1};
+		b.sack[0][0] = h.our_iss + 1 + s1[0][0];
+		b.sack[0][1] = h.our_iss + 1 + s1[0][1];
+		h_inject(&h, &b);
+		h.peer_nxt++;
+	}
+	ASSERT_EQ(h.t.ctr.fast_retrans, 1);
+	ASSERT_EQ(mg_tcb_recv_avail(c), 3);
 	mg_tcb_abort(c);
 	h_end(&h);
 }
