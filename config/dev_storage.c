@@ -114,6 +114,14 @@ static const char *name_of_folder(mg_config *c, const char *folder)
 	return mg__strdup(c, seg);
 }
 
+/* Whether (folder) is a folder with a usable path; its real path. */
+static bool is_folder(const char *folder, char abs[PATH_MAX])
+{
+	struct stat st;
+	return stat(folder, &st) == 0 && S_ISDIR(st.st_mode) &&
+	       realpath(folder, abs) && !strpbrk(abs, " \t\n$#:\\\"'");
+}
+
 /* The folder's device of implementation (impl), if made already. */
 static mg_device *find_store(mg_config *c, const char *impl, const char *folder)
 {
@@ -230,23 +238,35 @@ mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
 		*q = *q == '_' ? '-' : *q;
 	mg_key_desc *keys = mg__alloc(c, 5 * sizeof(*keys));
 	keys[0] = (mg_key_desc){
-	    mg__fmt(c, "%s-durable", k), MG_KEY_BOOL, "true",
-	    mg__fmt(c, "Store %s: flush every change before it returns "
-	               "(false: durable at sync or batch)",
+	    mg__fmt(c, "%s-durable", k),
+	    MG_KEY_BOOL,
+	    "true",
+	    mg__fmt(c,
+	            "Store %s: flush every change before it returns "
+	            "(false: durable at sync or batch)",
 	            name),
-	    0, 0};
+	    0,
+	    0};
 	keys[1] = (mg_key_desc){
-	    mg__fmt(c, "%s-format", k), MG_KEY_BOOL, "false",
+	    mg__fmt(c, "%s-format", k),
+	    MG_KEY_BOOL,
+	    "false",
 	    mg__fmt(c, "Store %s: format its device at boot (erases it)", name),
-	    0, 0};
+	    0,
+	    0};
 	keys[2] = (mg_key_desc){
-	    mg__fmt(c, "%s-max-entries", k), MG_KEY_INT, "65536",
+	    mg__fmt(c, "%s-max-entries", k),
+	    MG_KEY_INT,
+	    "65536",
 	    mg__fmt(c, "Store %s: files and directories it can hold", name),
-	    16, 1 << 30};
-	keys[3] = (mg_key_desc){mg__fmt(c, "%s-cache-kib", k), MG_KEY_INT,
+	    16,
+	    1 << 30};
+	keys[3] = (mg_key_desc){mg__fmt(c, "%s-cache-kib", k),
+	                        MG_KEY_INT,
 	                        "256",
 	                        mg__fmt(c, "Store %s: read cache in KiB", name),
-	                        0, 1 << 20};
+	                        0,
+	                        1 << 20};
 	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
 	*desc = (mg_device_desc){
 	    .name = mg__strdup(c, name),
@@ -268,6 +288,37 @@ mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
 	else
 		mg__err(c, file, line, "mg_store_kv_rw: a NULL block device");
 	return d;
+}
+
+mg_device *mg__fs_kv_rw(mg_config *c, const char *folder, const char *file,
+                        int line)
+{
+	char abs[PATH_MAX];
+	if (strcmp(c->o.target, "unix") != 0)
+		mg__err(c, file, line,
+		        "kv_rw store fs writes a host folder at run time: it "
+		        "runs on unix only");
+	if (!folder || !is_folder(folder, abs)) {
+		mg__err(c, file, line,
+		        "kv_rw store: '%s' is not a folder (paths are "
+		        "relative to the folder of %s)",
+		        folder ? folder : "(null)", c->o.config_file);
+		strcpy(abs, "/");
+	}
+	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
+	*desc = (mg_device_desc){
+	    .name = name_of_folder(c, folder ? folder : "fs"),
+	    .module = "kv_rw",
+	    .impl = "fs",
+	    .ctype = "mg_kv_rw",
+	    .header = "mg/kv_rw.h",
+	    .code =
+	        mg__fmt(c, "rc = mg_kv_rw_fs_connect(${self}, \"%s\");", abs),
+	    .at_file = file,
+	    .at_line = line,
+	    .libs = "mgstoragefs mgstorage",
+	};
+	return mg__device_new(c, desc, file, line);
 }
 
 int mg__prepare_devices(mg_config *c)

@@ -223,7 +223,9 @@ static int fs_list(void *self, const char *dir, const char *after,
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		const char *nm = e->d_name;
+		/* .mg-tmp.*: a change of fs_rw.c under way. */
 		if (!strcmp(nm, ".") || !strcmp(nm, "..") ||
+		    !strncmp(nm, ".mg-tmp.", 8) ||
 		    (after && strcmp(nm, after) <= 0))
 			continue;
 		if (count == cap) {

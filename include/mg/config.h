@@ -378,6 +378,15 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl,
                             const char *folder, const char *file, int line);
 mg_device *mg__tar_kv_ro(mg_config *c, mg_device *block, const char *file,
                          int line);
+
+/*
+ * The host folder (folder) (relative to config.c) as a read-write store
+ * (mg/kv_rw.h: unix only; each change durable on return).
+ */
+#define mg_fs_kv_rw(c, folder)                                                 \
+	mg_kv_rw_of(mg__fs_kv_rw((c), (folder), MG__AT))
+mg_device *mg__fs_kv_rw(mg_config *c, const char *folder, const char *file,
+                        int line);
 mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
                            const char *file, int line);
 

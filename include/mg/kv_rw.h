@@ -168,7 +168,13 @@ int mg_kv_rw_store_connect(mg_kv_rw *out, mg_block *dev, bool durable,
  * fs (unix only): the host folder (root), as mg_kv_ro_fs_connect(). A set
  * writes a temporary file in the same folder, flushes it and renames it
  * over the key, then flushes the folder; every change is durable on
- * return.
+ * return, sync() has nothing to do. Directories are host directories,
+ * made for a set and removed when left empty. A batch sets aside (renames
+ * to hidden ".mg-tmp." names in the folder) what each change replaces or
+ * removes, and puts it all back if a change fails: all or nothing while
+ * the image runs, but a host folder has no transaction spanning files, so
+ * a crash in the middle of a batch can leave part of it done (and hidden
+ * files behind). Use the store where batches must survive crashes whole.
  */
 int mg_kv_rw_fs_connect(mg_kv_rw *out, const char *root);
 

@@ -184,7 +184,61 @@ t_block_file_made_once() {
 		fail "the file was made again"
 }
 
+t_fs_kv_rw() {
+	mkdir data
+	cat >config.c <<-'EOF'
+		#include <mg/config.h>
+		void mg_configure(mg_config *c)
+		{
+			mg_app *app = mg_main(c, "rw", "rw_start");
+			mg_app_source(app, "rw.c");
+			mg_boot_string(c, "note", "", "A note to add");
+			mg_app_console(app, mg_default_console(c));
+			mg_app_kv_rw(app, mg_fs_kv_rw(c, "data"));
+		}
+	EOF
+	cat >rw.c <<-'EOF'
+		#include <string.h>
+		#include <mg/kv_rw.h>
+		#include <mg/mg.h>
+		#include "mg_app.h"
+		static int show(void *arg, const mg_kv_entry *e)
+		{
+			mg_console_printf(arg, "note %s\n", e->name);
+			return 0;
+		}
+		int rw_start(mg_console *console, mg_kv_rw *kv)
+		{
+			if (*mg_keys.note) {
+				int rc = mg_kv_rw_set(kv, mg_keys.note, "x", 1);
+				mg_console_printf(console, "set: %s\n",
+				                  mg_strerror(rc));
+			}
+			mg_kv_ro ro = mg_kv_rw_ro(kv);
+			return mg_kv_ro_list_each(&ro, "notes", show, console) < 0;
+		}
+	EOF
+	run "$MORGANA" configure -t unix
+	assert_rc 0
+	run "$MORGANA" build
+	assert_rc 0
+	run "$MORGANA" run -- --note=notes/first
+	assert_rc 0
+	assert_out "set: success"
+	assert_out "note first"
+	assert_file data/notes/first
+	run "$MORGANA" run -- --note=notes/second
+	assert_out "note first"
+	assert_out "note second"
+	run "$MORGANA" run -- --note=../escape
+	assert_out "set: invalid argument"
+	run "$MORGANA" configure -t hvt
+	assert_rc 1
+	assert_out "kv_rw store fs writes a host folder at run time: it runs on unix only"
+}
+
 run_test folder_errors t_folder_errors
+run_test fs_kv_rw t_fs_kv_rw
 run_test crunch_follows_the_folder t_crunch_follows_the_folder
 run_test tar_archive t_tar_archive
 run_test hvt_manifest t_hvt_manifest
