@@ -44,9 +44,9 @@ static int visit(void *arg, const mg_kv_entry *e)
 		if (rc == 0)
 			rc = mg_kv_ro_digest(w->kv, w->path, digest);
 		if (rc == 0)
-			mg_console_printf(w->console, "  %s %llu bytes sha256 %s\n",
-			                  w->path, (unsigned long long)size,
-			                  digest);
+			mg_console_printf(
+			    w->console, "  %s %llu bytes sha256 %s\n", w->path,
+			    (unsigned long long)size, digest);
 		w->files++;
 		w->bytes += size;
 	}
