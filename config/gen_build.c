@@ -123,10 +123,6 @@ char *mg__gen_makefile(mg_config *c)
 		put_rule(c, &b, devsrc.v[i], "");
 	mg__buf_put(&b, "\n# The generated boot code.\n");
 	put_rule(c, &b, main_c, "");
-	for (size_t i = 0; i < c->make_rules.n; i++) {
-		mg__buf_put(&b, "\n");
-		mg__buf_put(&b, c->make_rules.v[i]);
-	}
 	return mg__buf_take(&b);
 }
 
