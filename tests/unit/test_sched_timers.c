@@ -194,7 +194,11 @@ static int starve_main(void *arg)
 	mg_join(a);
 	mg_join(b);
 	ASSERT_CMP(spins, >, 100);
-	ASSERT_CMP(late, <, 2 * MG_NS_PER_MS);
+	/*
+	 * Starved, the sleeper would wake only after the spinners stop; the
+	 * bound leaves room for the host preempting this process.
+	 */
+	ASSERT_CMP(late, <, 50 * MG_NS_PER_MS);
 	return 0;
 }
 
