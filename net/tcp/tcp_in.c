@@ -128,7 +128,13 @@ static bool ack_input(mg_tcb *c, mg__tcp_seg *s)
 			mg__tcp_reply_rst(t, s);
 			return false;
 		}
-		if (!(c->fl & TF_TS) && !c->backoff)
+		/* The handshake's round trip is a first sample: from the
+		 * echo of our SYN-ACK's timestamp, or timed if it was not
+		 * retransmitted (Karn). */
+		if ((c->fl & TF_TS) && s->has_ts && s->tsecr)
+			mg__tcp_rtt_sample(
+			    c, (mg__tcp_tsval(c) - s->tsecr) * 1000 + 500);
+		else if (!(c->fl & TF_TS) && !c->backoff)
 			mg__tcp_rtt_sample(
 			    c, (uint32_t)((t->now - c->rtt_start) / 1000));
 		mg__tcb_established(c);

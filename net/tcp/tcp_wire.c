@@ -132,13 +132,18 @@ uint16_t mg__tcp_csum(uint32_t src, uint32_t dst, const uint8_t *hdr,
 	for (int i = 0; data && i < 2; i++) {
 		if (!data[i].len)
 			continue;
-		uint64_t s = mg_inet_sum(data[i].p, data[i].len, 0);
-		if (pos & 1) {
+		if (!(pos & 1)) {
+			/* Everything before has an even length: chain. */
+			acc = mg_inet_sum(data[i].p, data[i].len, acc);
+		} else {
+			uint64_t s = mg_inet_sum(data[i].p, data[i].len, 0);
 			while (s >> 16)
 				s = (s & 0xffff) + (s >> 16);
 			s = (uint16_t)(s << 8 | s >> 8);
+			/* One's complement addition: the carry comes back. */
+			acc += s;
+			acc += acc < s;
 		}
-		acc += s;
 		pos += data[i].len;
 	}
 	return mg_inet_finish(acc);
