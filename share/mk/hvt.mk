@@ -30,42 +30,7 @@ MG_ALL_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(MG_LIBDIR)/hvt.ld \
 	-Wl,-z,max-page-size=0x1000 -Wl,-z,noexecstack -Wl,--build-id=none
 
 MG_TARGET_LIBS := mgcore mgplatform mgc
-mg_lib = $(if $(wildcard $(MG_LIBDIR)/lib$(1).a),$(MG_LIBDIR)/lib$(1).a,-l$(1))
-mg_uniq = $(if $1,$(firstword $1) $(call mg_uniq,$(filter-out $(firstword $1),$1)))
-MG_LIBFILES := $(foreach l,$(call mg_uniq,$(MG_LIBS) $(MG_TARGET_LIBS)),$(call mg_lib,$(l)))
+MG_LINK_DEPS := $(MG_LIBDIR)/hvt.ld
+MG_LINK_TAIL := $(MG_LIBGCC)
 
-ifeq ($(V),1)
-mg_say :=
-mg_q :=
-else
-mg_say = @printf '  %-7s %s\n' $(1) $(2);
-mg_q := @
-endif
-
-# $(call mg_cc,EXTRA_FLAGS): compile $< into $@.
-define mg_cc
-@mkdir -p $(@D)
-$(call mg_say,CC,$<)$(CC) $(MG_ALL_CFLAGS) $(1) -c $< -o $@
-endef
-
-.DELETE_ON_ERROR:
-.PHONY: all mg_force
-all: $(MG_IMAGE)
-
-# The libraries call each other (the platform needs libc's malloc, libc
-# the platform's abort): link them as a group.
-$(MG_IMAGE): $(MG_OBJS) $(filter %.a,$(MG_LIBFILES)) $(MG_LIBDIR)/hvt.ld \
-		$(MG_BUILD)/flags
-	@mkdir -p $(@D)
-	$(call mg_say,LD,$@)$(CC) $(MG_ALL_LDFLAGS) $(MG_OBJS) \
-		-Wl,--start-group $(MG_LIBFILES) -Wl,--end-group $(MG_LIBGCC) \
-		-o $@
-
-$(MG_OBJS): $(MG_BUILD)/flags
-$(MG_BUILD)/flags: mg_force
-	@mkdir -p $(@D)
-	@printf '%s\n' '$(CC) $(MG_ALL_CFLAGS) $(MG_APP_CFLAGS) $(MG_ALL_LDFLAGS)' \
-		| cmp -s - $@ || printf '%s\n' \
-		'$(CC) $(MG_ALL_CFLAGS) $(MG_APP_CFLAGS) $(MG_ALL_LDFLAGS)' > $@
-
--include $(MG_OBJS:.o=.d)
+include $(MG_PREFIX)/share/morgana/mk/common/rules.mk

@@ -22,7 +22,8 @@ $(HVT_TEST_DIR)/hvt_test.hvt: $(HVT_TEST_OBJS) \
 
 # Through the recipe the tool uses, share/mk/hvt.mk, as installed in $(O).
 $(HVT_TEST_DIR)/hello.hvt: tests/hvt/hello.c tests/hvt/hello.mk \
-		$(O)/share/morgana/mk/hvt.mk $(HVT_LIB)/hvt.ld \
+		$(O)/share/morgana/mk/hvt.mk $(O)/share/morgana/mk/common/rules.mk \
+		$(HVT_LIB)/hvt.ld \
 		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgcore.a \
 		$(HVT_LIB)/libmgc.a $(LIBC_STAGED_HEADERS) $(STAGED_HEADERS)
 	$(MAKE) -s -f tests/hvt/hello.mk MG_PREFIX=$(abspath $(O)) \
