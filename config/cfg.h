@@ -8,6 +8,8 @@
 
 #include <mg/config.h>
 
+#include "host_util.h"
+
 /* A place in config.c. */
 typedef struct mg__loc {
 	const char *file;
@@ -142,7 +144,6 @@ char *mg__c_name(mg_config *c, const char *s);
 char *mg__word(mg_config *c, const char *s, size_t i);
 size_t mg__nwords(const char *s);
 bool mg__has_word(const char *list, const char *word, char sep);
-size_t mg__edit_distance(const char *a, const char *b);
 
 /* --- diagnostics (util.c): (file) NULL for no place (a command-line
  * flag), (line) 0 for the whole file --- */

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cfg.h"
 
@@ -19,24 +18,6 @@ static const char *opt(const char *arg, const char *name)
 {
 	size_t n = strlen(name);
 	return strncmp(arg, name, n) == 0 && arg[n] == '=' ? arg + n + 1 : NULL;
-}
-
-static int mkdirs(const char *path)
-{
-	char buf[4096];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return -1;
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char saved = *p;
-			*p = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-				return -1;
-			*p = saved;
-			if (!saved)
-				return 0;
-		}
-	}
 }
 
 /* Write only when the text differs, so make rebuilds only what changed. */
@@ -93,7 +74,7 @@ static void print_diags(mg_config *c)
 static int generate(mg_config *c)
 {
 	const char *dir = c->o.build_dir;
-	if (mkdirs(dir) != 0) {
+	if (mg__mkdirs(dir, NULL, 0) != 0) {
 		fprintf(stderr, "morgana: cannot create %s: %s\n", dir,
 		        strerror(errno));
 		return 1;

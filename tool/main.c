@@ -119,7 +119,7 @@ static int unknown_command(const char *name)
 	const char *best = NULL;
 	size_t best_d = 3;
 	for (size_t i = 0; i < NCOMMANDS; i++) {
-		size_t d = edit_distance(name, commands[i].name);
+		size_t d = mg__edit_distance(name, commands[i].name);
 		if (d < best_d) {
 			best_d = d;
 			best = commands[i].name;

@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../config/host_util.h"
+
 #define MORGANA_VERSION "0.1.0"
 
 /* Exit statuses of the tool (run passes the image's through). */
@@ -37,7 +39,6 @@ int mkdirs(const char *path);
 int remove_tree(const char *path);
 /* The value of "KEY rest" line in (text), malloc'ed, or NULL. */
 char *line_value(const char *text, const char *key);
-size_t edit_distance(const char *a, const char *b);
 
 /* Output of a child process, merged stdout and stderr. */
 typedef struct capture {

@@ -146,23 +146,12 @@ int write_text(const char *path, const char *text)
 
 int mkdirs(const char *path)
 {
-	char buf[4096];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+	char at[4096];
+	if (mg__mkdirs(path, at, sizeof(at)) != 0) {
+		fail("cannot create %s: %s", at, strerror(errno));
 		return -1;
-	for (char *p = buf + 1;; p++) {
-		if (*p == '/' || !*p) {
-			char saved = *p;
-			*p = '\0';
-			if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
-				fail("cannot create %s: %s", buf,
-				     strerror(errno));
-				return -1;
-			}
-			*p = saved;
-			if (!saved)
-				return 0;
-		}
 	}
+	return 0;
 }
 
 static int rm_one(const char *path, const struct stat *st, int flag,
@@ -203,31 +192,6 @@ char *line_value(const char *text, const char *key)
 		l = e ? e + 1 : NULL;
 	}
 	return NULL;
-}
-
-size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 64 || lb > 64)
-		return 64;
-	size_t row[65];
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diag = row[0];
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t up = row[j];
-			size_t best = diag + (a[i - 1] != b[j - 1]);
-			if (up + 1 < best)
-				best = up + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diag = up;
-		}
-	}
-	return row[lb];
 }
 
 static void cap_add(capture *cap, const char *buf, size_t n)
