@@ -95,6 +95,7 @@ const char *mg_tcp_state_name(int state);
 	X(fast_retrans, "fast retransmits (recovery entered)")                 \
 	X(sack_retrans, "segments retransmitted to fill SACK holes")           \
 	X(partial_acks, "NewReno partial ACKs")                                \
+	X(spurious_rexmits, "fast retransmits undone (Eifel, RFC 3522)")       \
 	X(dupacks_in, "duplicate ACKs received")                               \
 	X(acks_delayed, "ACKs sent by the delayed-ACK timer")                  \
 	X(ooo_segs, "segments queued out of order")                            \

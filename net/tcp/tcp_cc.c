@@ -28,6 +28,7 @@ void mg__tcp_cc_init(mg_tcb *c)
 	c->recover = c->snd_una;
 	c->rexmit_high = c->snd_una;
 	c->dupacks = 0;
+	c->dupthresh = 3;
 	c->nsack = 0;
 }
 
@@ -104,7 +105,8 @@ uint32_t mg__tcp_send_allowance(const mg_tcb *c)
 	uint32_t w = (c->cwnd + c->smss - 1) / c->smss * c->smss;
 	/* RFC 3042, Limited Transmit: each of the first two duplicate ACKs
 	 * lets one new segment out, so a small window still gets three. */
-	if (!(c->fl & TF_RECOVERY) && c->dupacks && c->dupacks < 3)
+	if (!(c->fl & TF_RECOVERY) && c->dupacks && c->dupacks < 3 &&
+	    c->dupacks < c->dupthresh)
 		w += c->dupacks * c->smss;
 	return w > used ? w - used : 0;
 }
@@ -179,6 +181,12 @@ static void enter_recovery(mg_tcb *c)
 {
 	mg_tcpcore *t = c->t;
 	t->ctr.fast_retrans++;
+	c->prior_cwnd = c->cwnd;
+	c->prior_ssthresh = c->ssthresh;
+	if (c->fl & TF_TS) {
+		c->rexmit_ts = mg__tcp_tsval(c);
+		c->fl |= TF_EIFEL;
+	}
 	c->recover = c->snd_max;
 	c->ssthresh = half_flight(c);
 	c->fl |= TF_RECOVERY;
@@ -236,6 +244,34 @@ bool mg__tcp_rescue(mg_tcb *c, uint32_t *seq, uint32_t *len)
 	return true;
 }
 
+/*
+ * RFC 3522 (Eifel detection) with RFC 4015's response: the first ACK of
+ * the fast-retransmitted segment echoes the timestamp of the copy that
+ * arrived. Older than our retransmission: the original got there, the
+ * "loss" was reordering. Undo the reduction, leave recovery, and wait
+ * for more duplicates next time (the reordering seen). True when undone.
+ */
+static bool eifel(mg_tcb *c, const mg__tcp_seg *s)
+{
+	c->fl &= ~(uint32_t)TF_EIFEL;
+	if (!s->has_ts || !SEQ_LT(s->tsecr, c->rexmit_ts))
+		return false;
+	c->t->ctr.spurious_rexmits++;
+	if (c->cwnd < c->prior_cwnd)
+		c->cwnd = c->prior_cwnd;
+	c->ssthresh = c->prior_ssthresh;
+	c->fl &= ~(uint32_t)TF_RECOVERY;
+	c->dupacks = 0;
+	c->recover = c->snd_una;
+	if (c->dupthresh < 16)
+		c->dupthresh = (uint8_t)(c->dupthresh + 3);
+	if (c->snd_una == c->snd_max)
+		mg__tcp_rexmt_stop(c);
+	else
+		mg__tcp_rexmt_arm(c);
+	return true;
+}
+
 static void grow(mg_tcb *c, uint32_t acked)
 {
 	if (c->cwnd < c->ssthresh) {
@@ -270,6 +306,8 @@ void mg__tcp_ack_received(mg_tcb *c, const mg__tcp_seg *s, uint32_t acked,
 	if (acked) {
 		sack_trim(c);
 		c->retries = 0;
+		if ((c->fl & TF_EIFEL) && eifel(c, s))
+			return;
 		/* One RTT sample per flight: when the marked byte is
 		 * acknowledged. With timestamps the echo gives the time
 		 * of the segment that caused this ACK (RFC 7323 section
@@ -329,12 +367,12 @@ void mg__tcp_ack_received(mg_tcb *c, const mg__tcp_seg *s, uint32_t acked,
 			c->cwnd += c->smss;
 		return;
 	}
-	bool lost = c->dupacks >= 3;
+	bool lost = c->dupacks >= c->dupthresh;
 	/* RFC 6675 section 5: with SACK, also when more than
 	 * (DupThresh - 1) * SMSS bytes above SND.UNA are SACKed. */
 	uint32_t flight = mg__tcp_flight(c);
-	if ((c->fl & TF_SACK) &&
-	    sacked_in(c, c->snd_una, c->snd_max) > 2u * c->smss)
+	if ((c->fl & TF_SACK) && sacked_in(c, c->snd_una, c->snd_max) >
+	                             (uint32_t)(c->dupthresh - 1) * c->smss)
 		lost = true;
 	/* RFC 5827, Early Retransmit: fewer than four segments out and
 	 * nothing new to send: one duplicate fewer than segments out. */

@@ -262,6 +262,11 @@ void mg__tcp_sync_input(mg_tcb *c, mg__tcp_seg *s)
 		bool zw = wnd == 0 && s->seq == c->rcv_nxt;
 		if (!zw && !(s->flags & TH_SYN)) {
 			c->fl |= TF_ACK_NOW;
+			/* Old data again: a D-SACK says so (RFC 2883). */
+			if (s->len && SEQ_LT(s->seq, c->rcv_nxt))
+				mg__tcp_dsack(
+				    c, s->seq,
+				    SEQ_MIN(s->seq + s->len, c->rcv_nxt));
 			if (c->state != MG_TCP_TIME_WAIT) {
 				MG__DROP(t, drop_out_of_window);
 				return;
@@ -301,6 +306,9 @@ void mg__tcp_sync_input(mg_tcb *c, mg__tcp_seg *s)
 		uint32_t d = c->rcv_nxt - s->seq;
 		/* Data already here means our ACK was lost: repeat it. */
 		c->fl |= TF_ACK_NOW;
+		if (s->len)
+			mg__tcp_dsack(c, s->seq,
+			              s->seq + (d < s->len ? d : s->len));
 		if (d <= s->len) {
 			s->data += d;
 			s->len -= d;

@@ -96,6 +96,8 @@ enum {
 	TF_HASHED = 1u << 18,
 	TF_CORK = 1u << 19,   /* during a send with MG_TCB_SEND_MORE */
 	TF_RESCUE = 1u << 20, /* the rescue retransmission was sent */
+	TF_DSACK = 1u << 21,  /* dsack[] to report on the next ACK */
+	TF_EIFEL = 1u << 22,  /* the fast retransmit may prove spurious */
 };
 
 struct mg_tcb {
@@ -128,6 +130,9 @@ struct mg_tcb {
 	uint32_t recover;     /* RFC 6582 "recover" / RFC 6675 RecoveryPoint */
 	uint32_t rexmit_high; /* RFC 6675 HighRxt */
 	uint32_t dupacks;
+	uint8_t dupthresh; /* 3, raised by reordering seen (RFC 4015) */
+	uint32_t prior_cwnd, prior_ssthresh; /* before the fast retransmit */
+	uint32_t rexmit_ts;                  /* its TSval (RFC 3522) */
 	mg__tcp_range sack[MG__TCP_SACK_MAX];
 	uint8_t nsack;
 
@@ -148,6 +153,7 @@ struct mg_tcb {
 	mg__tcp_range ooo[MG__TCP_OOO_MAX];
 	uint8_t nooo;
 	uint32_t ooo_stamp, ooo_fin;
+	uint32_t dsack[2];    /* a duplicate received, for RFC 2883 */
 	uint8_t segs_unacked; /* full segments since the last ACK sent */
 
 	/* Receive buffer growth: bytes received since rcv_mark_time. */
@@ -230,6 +236,7 @@ uint32_t mg__tcp_rcv_space(const mg_tcb *c);
 uint16_t mg__tcp_rcv_wnd_field(mg_tcb *c);
 int mg__tcp_sack_blocks(const mg_tcb *c, uint32_t out[][2], int max);
 void mg__tcp_rcv_consumed(mg_tcb *c);
+void mg__tcp_dsack(mg_tcb *c, uint32_t start, uint32_t end);
 
 /* tcp_out.c */
 void mg__tcp_output(mg_tcb *c);

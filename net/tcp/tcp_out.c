@@ -132,10 +132,20 @@ size_t mg__tcp_build_opts(mg_tcb *c, uint8_t flags, uint8_t *o)
 	}
 	if (c->fl & TF_TS)
 		n += put_ts(c, o + n, mg__tcp_tsval(c));
-	if ((c->fl & TF_SACK) && c->nooo) {
+	if ((c->fl & TF_SACK) && (c->nooo || (c->fl & TF_DSACK))) {
 		uint32_t blk[4][2];
 		int max = (int)((MG__TCP_OPT_MAX - n - 4) / 8);
-		int nb = mg__tcp_sack_blocks(c, blk, max > 4 ? 4 : max);
+		if (max > 4)
+			max = 4;
+		int nb = 0;
+		/* RFC 2883 section 4: a D-SACK block goes first, once. */
+		if (c->fl & TF_DSACK) {
+			blk[0][0] = c->dsack[0];
+			blk[0][1] = c->dsack[1];
+			nb = 1;
+			c->fl &= ~(uint32_t)TF_DSACK;
+		}
+		nb += mg__tcp_sack_blocks(c, blk + nb, max - nb);
 		if (nb > 0) {
 			o[n++] = 1;
 			o[n++] = 1;

@@ -59,6 +59,17 @@ int mg__tcp_sack_blocks(const mg_tcb *c, uint32_t out[][2], int max)
 	return n;
 }
 
+/* RFC 2883: remember a duplicate to report as the first SACK block of the
+ * next ACK, so that the sender learns its retransmission was spurious. */
+void mg__tcp_dsack(mg_tcb *c, uint32_t start, uint32_t end)
+{
+	if (!(c->fl & TF_SACK) || !SEQ_LT(start, end))
+		return;
+	c->dsack[0] = start;
+	c->dsack[1] = end;
+	c->fl |= TF_DSACK | TF_ACK_NOW;
+}
+
 /* The peer's FIN, in order: RFC 9293 section 3.10.7.4, eighth step. */
 static void rcv_fin(mg_tcb *c)
 {
@@ -194,6 +205,10 @@ void mg__tcp_rcv_data(mg_tcb *c, mg__tcp_seg *s)
 		 * acknowledged at once (a duplicate ACK, with SACK). */
 		t->ctr.ooo_segs++;
 		c->fl |= TF_ACK_NOW;
+		for (int i = 0; i < c->nooo; i++)
+			if (SEQ_LEQ(c->ooo[i].start, s->seq) &&
+			    SEQ_LEQ(s->seq + len, c->ooo[i].end))
+				mg__tcp_dsack(c, s->seq, s->seq + len);
 		if (mg__ranges_add(c->ooo, &c->nooo, MG__TCP_OOO_MAX, s->seq,
 		                   s->seq + len,
 		                   ++c->ooo_stamp) == UINT32_MAX) {

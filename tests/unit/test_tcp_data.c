@@ -297,3 +297,33 @@ MGT_TEST(data_wraps_around_the_ring)
 	mg_tcb_abort(c);
 	h_end(&h);
 }
+
+MGT_TEST(duplicates_are_reported_by_dsack)
+{
+	harness h;
+	h_init(&h);
+	mg_tcb *c = h_passive(&h, &sack_opts);
+	uint32_t base = h.peer_iss + 1;
+	send_at(&h, 0, 1000, 0);
+	h_clear(&h);
+	send_at(&h, 0, 500, 0); /* all old: RFC 2883 case 1 */
+	h_pkt *a = h_last(&h);
+	ASSERT_EQ(a->s.ack, base + 1000);
+	ASSERT_EQ(a->s.nsack, 1);
+	ASSERT_EQ(a->s.sack[0][0], base);
+	ASSERT_EQ(a->s.sack[0][1], base + 500);
+	send_at(&h, 2000, 1000, 0);
+	send_at(&h, 2000, 500, 0); /* inside a SACKed range: case 2 */
+	a = h_last(&h);
+	ASSERT_EQ(a->s.nsack, 2);
+	ASSERT_EQ(a->s.sack[0][0], base + 2000);
+	ASSERT_EQ(a->s.sack[0][1], base + 2500);
+	ASSERT_EQ(a->s.sack[1][0], base + 2000);
+	ASSERT_EQ(a->s.sack[1][1], base + 3000);
+	/* Reported once. */
+	send_at(&h, 4000, 100, 0);
+	a = h_last(&h);
+	ASSERT_EQ(a->s.sack[0][0], base + 4000);
+	mg_tcb_abort(c);
+	h_end(&h);
+}

@@ -488,3 +488,46 @@ MGT_TEST(sacks_on_data_segments_count_as_duplicates)
 	mg_tcb_abort(c);
 	h_end(&h);
 }
+
+MGT_TEST(eifel_undoes_a_spurious_fast_retransmit)
+{
+	harness h;
+	mg_tcb *c = open_conn(&h, true, true);
+	send_n(c, 0, 10000);
+	uint32_t ts_first = h.out[1].s.tsval; /* segment 1, the original */
+	h.now += 5 * MG__NS_PER_MS;
+	uint32_t base = h.our_iss + 1;
+	h_b b = {.seq = h.peer_nxt,
+	         .ack = base + 1000,
+	         .flags = TH_ACK,
+	         .ts = true,
+	         .tsval = 10,
+	         .tsecr = ts_first,
+	         .nsack = 1};
+	h_inject(&h, &b);
+	uint32_t cwnd = c->cwnd, ssthresh = c->ssthresh;
+	for (int i = 3; i <= 5; i++) {
+		b.sack[0][0] = base + 2000;
+		b.sack[0][1] = base + (uint32_t)i * 1000;
+		h_inject(&h, &b);
+	}
+	ASSERT_EQ(h.t.ctr.fast_retrans, 1);
+	ASSERT_CMP(c->cwnd, <, cwnd);
+	/* Segment 1 was only late: the ACK that covers it echoes the
+	 * original's timestamp, older than the retransmission's. */
+	h.now += 5 * MG__NS_PER_MS;
+	h_b all = {.seq = h.peer_nxt,
+	           .ack = base + 5000,
+	           .flags = TH_ACK,
+	           .ts = true,
+	           .tsval = 11,
+	           .tsecr = ts_first};
+	h_inject(&h, &all);
+	ASSERT_EQ(h.t.ctr.spurious_rexmits, 1);
+	ASSERT_TRUE(!(c->fl & TF_RECOVERY));
+	ASSERT_CMP(c->cwnd, >=, cwnd);
+	ASSERT_EQ(c->ssthresh, ssthresh);
+	ASSERT_EQ(c->dupthresh, 6);
+	mg_tcb_abort(c);
+	h_end(&h);
+}
