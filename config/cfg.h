@@ -140,6 +140,8 @@ bool mg__is_keyword(const char *s); /* a C keyword */
 bool mg__is_name(const char *s, const char *extra);
 /* "a-b" -> "a_b" */
 char *mg__c_name(mg_config *c, const char *s);
+/* "a_b" -> "a-b": boot keys named after a device */
+char *mg__key_name(mg_config *c, const char *s);
 /* The (i)th space-separated word of (s) into the arena, NULL past the end. */
 char *mg__word(mg_config *c, const char *s, size_t i);
 size_t mg__nwords(const char *s);
@@ -178,6 +180,17 @@ bool mg__expand_code(mg_config *c, mg_device *d, mg__buf *out);
 void mg__connect_stmt(mg_config *c, mg_device *d, mg__buf *out);
 /* The built-in implementations of (module), ended by {NULL}, or NULL. */
 const mg_device_desc *mg__builtin_impls(const char *module);
+/* (name) when it is a good name for a (what): at most 31 lower case letters,
+ * digits and '_', from a letter. Else an error and (fallback). */
+const char *mg__check_name(mg_config *c, const char *name, const char *what,
+                           const char *fallback, const char *file, int line);
+/* The platform device of (kind) named (name) (NULL: the first), or NULL. */
+mg_device *mg__find_platform(mg_config *c, int kind, const char *name);
+/* A new platform device (name) of (kind): an mg_(module) of mg/(module).h,
+ * implementation "platform", connected by (code), on unix and hvt. */
+mg_device *mg__platform_device(mg_config *c, int kind, const char *module,
+                               const char *name, const char *code,
+                               const char *libs, const char *file, int line);
 
 /* --- lifecycle and checks (graph.c) --- */
 mg_config *mg__cfg_new(const mg__cfg_opts *o);

@@ -40,66 +40,30 @@ static const mg_device_desc socket_impls[] = {
     {.name = NULL},
 };
 
-static mg_device *find_netif(mg_config *c, const char *name)
-{
-	for (size_t i = 0; i < c->devices.n; i++) {
-		mg_device *d = c->devices.v[i];
-		if (d->platform_kind == MG__PLATFORM_NET &&
-		    (!name || strcmp(d->platform_name, name) == 0))
-			return d;
-	}
-	return NULL;
-}
-
 /* "" for the first netif's keys, "NAME-" for the others'. */
 static const char *key_prefix(mg_config *c, mg_device *netif)
 {
-	if (find_netif(c, NULL) == netif)
+	if (mg__find_platform(c, MG__PLATFORM_NET, NULL) == netif)
 		return "";
-	char *p = mg__fmt(c, "%s-", netif->platform_name);
-	for (char *q = p; *q; q++)
-		if (*q == '_')
-			*q = '-';
-	return p;
+	return mg__fmt(c, "%s-", mg__key_name(c, netif->platform_name));
 }
 
 mg_device *mg__netif(mg_config *c, const char *name, const char *file, int line)
 {
-	if (!name || !mg__is_name(name, "_") || strlen(name) > 31) {
-		mg__err(c, file, line,
-		        "netif name '%s': use at most 31 lower case letters, "
-		        "digits and '_', starting with a letter",
-		        name ? name : "(null)");
-		name = "service";
-	}
-	mg_device *d = find_netif(c, name);
+	name = mg__check_name(c, name, "netif", "service", file, line);
+	mg_device *d = mg__find_platform(c, MG__PLATFORM_NET, name);
 	if (d)
 		return d;
-	bool first = find_netif(c, NULL) == NULL;
-	const char *key = first ? "net-mac" : mg__fmt(c, "%s-mac", name);
-	if (!first)
-		for (char *q = (char *)key; *q; q++)
-			if (*q == '_')
-				*q = '-';
-	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
-	*desc = (mg_device_desc){
-	    .name = mg__strdup(c, name),
-	    .module = "netif",
-	    .impl = "platform",
-	    .ctype = "mg_netif",
-	    .header = "mg/netif.h",
-	    .code = mg__fmt(c,
-	                    "rc = mg_netif_platform_connect(${self}, \"%s\", "
-	                    "${key:%s});",
-	                    name, key),
-	    .at_file = file,
-	    .at_line = line,
-	    .libs = "mgnet",
-	    .targets = "unix hvt",
-	};
-	d = mg__device_new(c, desc, file, line);
-	d->platform_name = desc->name;
-	d->platform_kind = MG__PLATFORM_NET;
+	bool first = mg__find_platform(c, MG__PLATFORM_NET, NULL) == NULL;
+	const char *key =
+	    first ? "net-mac" : mg__fmt(c, "%s-mac", mg__key_name(c, name));
+	d = mg__platform_device(
+	    c, MG__PLATFORM_NET, "netif", name,
+	    mg__fmt(c,
+	            "rc = mg_netif_platform_connect(${self}, \"%s\", "
+	            "${key:%s});",
+	            name, key),
+	    "mgnet", file, line);
 	mg_boot_key *k = mg__boot_key(
 	    c, MG_KEY_STRING, key, "", 0, 0,
 	    mg__fmt(c, "MAC address of netif %s (empty: the platform's)", name),

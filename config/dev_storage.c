@@ -19,28 +19,11 @@ static const mg_device_desc tar_desc = {
     .targets = "unix hvt",
 };
 
-static mg_device *find_block(mg_config *c, const char *name)
-{
-	for (size_t i = 0; i < c->devices.n; i++) {
-		mg_device *d = c->devices.v[i];
-		if (d->platform_kind == MG__PLATFORM_BLOCK &&
-		    strcmp(d->platform_name, name) == 0)
-			return d;
-	}
-	return NULL;
-}
-
 mg_device *mg__block_file(mg_config *c, const char *name, const char *file,
                           unsigned long long size, const char *at_file,
                           int line)
 {
-	if (!name || !mg__is_name(name, "_") || strlen(name) > 31) {
-		mg__err(c, at_file, line,
-		        "block device name '%s': use at most 31 lower case "
-		        "letters, digits and '_', starting with a letter",
-		        name ? name : "(null)");
-		name = "disk";
-	}
+	name = mg__check_name(c, name, "block device", "disk", at_file, line);
 	if (file && (!*file || strchr(file, '\n'))) {
 		mg__err(c, at_file, line, "block device %s: bad file name '%s'",
 		        name, file);
@@ -53,26 +36,14 @@ mg_device *mg__block_file(mg_config *c, const char *name, const char *file,
 		        name, size);
 		size = 0;
 	}
-	mg_device *d = find_block(c, name);
+	mg_device *d = mg__find_platform(c, MG__PLATFORM_BLOCK, name);
 	if (d)
 		return d;
-	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
-	*desc = (mg_device_desc){
-	    .name = mg__strdup(c, name),
-	    .module = "block",
-	    .impl = "platform",
-	    .ctype = "mg_block",
-	    .header = "mg/block.h",
-	    .code = mg__fmt(
-	        c, "rc = mg_block_platform_connect(${self}, \"%s\");", name),
-	    .at_file = at_file,
-	    .at_line = line,
-	    .libs = "mgstorage",
-	    .targets = "unix hvt",
-	};
-	d = mg__device_new(c, desc, at_file, line);
-	d->platform_name = desc->name;
-	d->platform_kind = MG__PLATFORM_BLOCK;
+	d = mg__platform_device(
+	    c, MG__PLATFORM_BLOCK, "block", name,
+	    mg__fmt(c, "rc = mg_block_platform_connect(${self}, \"%s\");",
+	            name),
+	    "mgstorage", at_file, line);
 	d->platform_file = file ? mg__strdup(c, file) : NULL;
 	d->platform_size = size;
 	return d;
@@ -226,16 +197,8 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl, const char *folder,
 mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
                            const char *file, int line)
 {
-	if (!name || !mg__is_name(name, "_") || strlen(name) > 31) {
-		mg__err(c, file, line,
-		        "store name '%s': use at most 31 lower case letters, "
-		        "digits and '_', starting with a letter",
-		        name ? name : "(null)");
-		name = "store";
-	}
-	char *k = mg__strdup(c, name);
-	for (char *q = k; *q; q++)
-		*q = *q == '_' ? '-' : *q;
+	name = mg__check_name(c, name, "store", "store", file, line);
+	const char *k = mg__key_name(c, name);
 	mg_key_desc *keys = mg__alloc(c, 5 * sizeof(*keys));
 	keys[0] = (mg_key_desc){
 	    mg__fmt(c, "%s-durable", k),

@@ -246,6 +246,52 @@ mg_device *mg__device_choose(mg_config *c, const mg_device_desc *impls,
 	return d;
 }
 
+const char *mg__check_name(mg_config *c, const char *name, const char *what,
+                           const char *fallback, const char *file, int line)
+{
+	if (name && mg__is_name(name, "_") && strlen(name) <= 31)
+		return name;
+	mg__err(c, file, line,
+	        "%s name '%s': use at most 31 lower case letters, digits and "
+	        "'_', starting with a letter",
+	        what, name ? name : "(null)");
+	return fallback;
+}
+
+mg_device *mg__find_platform(mg_config *c, int kind, const char *name)
+{
+	for (size_t i = 0; i < c->devices.n; i++) {
+		mg_device *d = c->devices.v[i];
+		if (d->platform_kind == kind &&
+		    (!name || strcmp(d->platform_name, name) == 0))
+			return d;
+	}
+	return NULL;
+}
+
+mg_device *mg__platform_device(mg_config *c, int kind, const char *module,
+                               const char *name, const char *code,
+                               const char *libs, const char *file, int line)
+{
+	mg_device_desc *desc = mg__alloc(c, sizeof(*desc));
+	*desc = (mg_device_desc){
+	    .name = mg__strdup(c, name),
+	    .module = module,
+	    .impl = "platform",
+	    .ctype = mg__fmt(c, "mg_%s", module),
+	    .header = mg__fmt(c, "mg/%s.h", module),
+	    .code = code,
+	    .at_file = file,
+	    .at_line = line,
+	    .libs = libs,
+	    .targets = "unix hvt",
+	};
+	mg_device *d = mg__device_new(c, desc, file, line);
+	d->platform_name = desc->name;
+	d->platform_kind = kind;
+	return d;
+}
+
 mg_device *mg__device_expect(mg_device *d, const char *module)
 {
 	if (!d) {

@@ -133,6 +133,15 @@ char *mg__c_name(mg_config *c, const char *s)
 	return p;
 }
 
+char *mg__key_name(mg_config *c, const char *s)
+{
+	char *p = mg__strdup(c, s);
+	for (char *q = p; *q; q++)
+		if (*q == '_')
+			*q = '-';
+	return p;
+}
+
 size_t mg__nwords(const char *s)
 {
 	size_t n = 0;
