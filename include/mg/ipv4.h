@@ -223,7 +223,8 @@ void mg_ipv4_disconnect(mg_ipv4 *i);
 /*
  * Add (len) bytes at (data) to the running sum (acc) (start with 0).
  * Sums of several pieces chain when every piece but the last has an even
- * length.
+ * length. The result is below 2^33, so separately computed sums MAY also
+ * be added with + (fewer than 2^30 of them) before mg_inet_finish.
  */
 uint64_t mg_inet_sum(const void *data, size_t len, uint64_t acc);
 

@@ -417,3 +417,66 @@ MGT_TEST(checksum_of_odd_lengths_and_pieces)
 	ASSERT_EQ(mg_inet_finish(mg_inet_sum(big, sizeof big, 0)),
 	          (uint16_t)~ref);
 }
+
+/* The plain definition: big-endian 16-bit words, end-around carry. */
+static uint16_t reference(const uint8_t *b, size_t n)
+{
+	uint32_t s = 0;
+	for (size_t i = 0; i < n; i++)
+		s += i % 2 ? b[i] : (uint32_t)b[i] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)~s;
+}
+
+MGT_TEST(checksum_matches_the_definition)
+{
+	static uint8_t buf[2100];
+	uint32_t x = 12345;
+	for (size_t i = 0; i < sizeof buf; i++) {
+		x = x * 1103515245u + 12345u;
+		buf[i] = (uint8_t)(x >> 16);
+	}
+	/* Every length to past two 64-byte blocks, at every alignment. */
+	for (size_t off = 0; off < 8; off++)
+		for (size_t n = 0; n < 300; n++)
+			ASSERT_EQ(mg_inet_finish(mg_inet_sum(buf + off, n, 0)),
+			          reference(buf + off, n));
+	ASSERT_EQ(mg_inet_finish(mg_inet_sum(buf, 2048, 0)),
+	          reference(buf, 2048));
+	/* All ones: every add carries. */
+	static uint8_t ff[1500];
+	memset(ff, 0xff, sizeof ff);
+	ASSERT_EQ(mg_inet_finish(mg_inet_sum(ff, sizeof ff, 0)),
+	          reference(ff, sizeof ff));
+	/* Pieces of even length chain, whatever the running sum holds. */
+	uint64_t acc = mg_inet_sum(ff, 1000, 0);
+	acc = mg_inet_sum(ff + 1000, 500, acc);
+	ASSERT_EQ(mg_inet_finish(acc), reference(ff, 1500));
+	acc = mg_inet_sum(buf, 64, UINT64_MAX - 3);
+	ASSERT_EQ(mg_inet_finish(acc),
+	          mg_inet_finish(mg_inet_sum(buf, 64, 0xfffc)));
+	/* The pseudo-header sum equals the sum of its bytes. */
+	uint8_t ph[12] = {10, 0, 0, 2, 192, 168, 255, 254, 0, 17, 0x05, 0xdc};
+	uint64_t s = mg_ipv4_pseudo_sum((mg_ipv4_addr){0x0a000002u},
+	                                (mg_ipv4_addr){0xc0a8fffeu}, 17, 1500);
+	ASSERT_EQ(mg_inet_finish(s), reference(ph, 12));
+}
+
+MGT_TEST(checksum_sums_add_with_plus)
+{
+	static uint8_t ff[4096];
+	memset(ff, 0xff, sizeof ff);
+	uint64_t a = mg_inet_sum(ff, 2048, 0);
+	uint64_t b = mg_inet_sum(ff + 2048, 2048, 0);
+	ASSERT_CMP(a, <, 1ull << 33);
+	ASSERT_EQ(mg_inet_finish(a + b), reference(ff, 4096));
+	ASSERT_EQ(
+	    mg_inet_finish(a + b +
+	                   mg_ipv4_pseudo_sum((mg_ipv4_addr){1},
+	                                      (mg_ipv4_addr){2}, 6, 4096)),
+	    mg_inet_finish(
+	        mg_inet_sum(ff, 4096,
+	                    mg_ipv4_pseudo_sum((mg_ipv4_addr){1},
+	                                       (mg_ipv4_addr){2}, 6, 4096))));
+}
