@@ -225,6 +225,14 @@ uint32_t mg__tcp_isn(mg_tcpcore *t, uint32_t laddr, uint16_t lport,
 void mg__tcp_negotiate(mg_tcb *c, const mg__tcp_seg *s);
 void mg__tcb_established(mg_tcb *c);
 mg_tcp_lsn *mg__tcp_lsn_lookup(mg_tcpcore *t, uint32_t addr, uint16_t port);
+void mg__tcp_tuple_nonce(uint8_t n[12], uint32_t laddr, uint16_t lport,
+                         uint32_t raddr, uint16_t rport);
+void mg__tcp_offer(mg_tcb *c);
+
+/* tcp_cookie.c */
+int mg__tcp_cookie_check(const mg_tcpcore *t, const mg__tcp_seg *s);
+void mg__tcp_cookie_send(mg_tcp_lsn *l, const mg__tcp_seg *s);
+void mg__tcp_cookie_ack(mg_tcp_lsn *l, mg__tcp_seg *s, int idx);
 void mg__lsn_unlink(mg_tcb *c);
 
 /* tcp_in.c */

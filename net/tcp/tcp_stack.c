@@ -1,6 +1,5 @@
 /* TCP for fibers: the engine over an ipv4, connections as flows, and the
  * direct stack's TCP layer (net/stack_internal.h). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,41 +10,11 @@
 
 #include "../stack_internal.h"
 #include "tcp_int.h"
+#include "tcp_stack_int.h"
 
 /* see mg/tcp.h */
 
 MG_LOG_SOURCE(tcpl, "tcp", "the direct stack's TCP layer");
-
-typedef struct layer {
-	mg_tcpcore core;
-	mg_ipv4 *ip;
-	mg_tcpv4_opts opts;
-	int out_err; /* the last output's error, for connect */
-	uint16_t next_listen_port;
-} layer;
-
-struct mg_tcp_listener {
-	layer *L;
-	mg_tcp_lsn *lsn;
-	mg_tcp_listen_opts opts;
-	mg_cond cond;
-	unsigned pending; /* handler fibers spawned and not yet started */
-	bool closed;
-};
-
-typedef struct tflow {
-	mg_flow flow;
-	layer *L;
-	mg_tcb *c;
-	mg_cond rcond, wcond;
-	bool reading, writing;
-} tflow;
-
-static void kick(layer *L)
-{
-	if (L->opts.kick)
-		L->opts.kick(L->opts.kick_ctx);
-}
 
 /* ---- The engine's callbacks ---- */
 
@@ -57,7 +26,7 @@ static uint64_t now_cb(void *ctx)
 
 static void output_cb(void *ctx, const mg_tcp_segout *so)
 {
-	layer *L = ctx;
+	mg__tcp_layer *L = ctx;
 	size_t n = so->hdr_len + so->data[0].len + so->data[1].len;
 	mg_pkt *p = mg_ipv4_alloc(L->ip, n);
 	if (!p) {
@@ -83,11 +52,11 @@ static void output_cb(void *ctx, const mg_tcp_segout *so)
 	L->out_err = mg_ipv4_output(L->ip, mg_now_ns(), &o, p);
 }
 
-static void handler_start(layer *L, mg_tcp_listener *l);
+static void handler_start(mg__tcp_layer *L, mg_tcp_listener *l);
 
 static void event_cb(void *ctx, mg_tcb *c, unsigned ev)
 {
-	layer *L = ctx;
+	mg__tcp_layer *L = ctx;
 	if (ev & MG_TCB_EV_ACCEPT) {
 		mg_tcp_lsn *ln = mg_tcb_listener(c);
 		mg_tcp_listener *l = ln ? mg_tcp_lsn_user(ln) : NULL;
@@ -99,7 +68,7 @@ static void event_cb(void *ctx, mg_tcb *c, unsigned ev)
 			mg_cond_signal(&l->cond);
 		return;
 	}
-	tflow *f = mg_tcb_user(c);
+	mg__tcp_flow *f = mg_tcb_user(c);
 	if (!f)
 		return;
 	if (ev & (MG_TCB_EV_READABLE | MG_TCB_EV_CLOSED))
@@ -111,7 +80,7 @@ static void event_cb(void *ctx, mg_tcb *c, unsigned ev)
 static void input_cb(void *ctx, uint64_t now_ns, const mg_ipv4_meta *m,
                      mg_pkt *p)
 {
-	layer *L = ctx;
+	mg__tcp_layer *L = ctx;
 	(void)now_ns;
 	/* A broadcast is never a TCP segment of ours (RFC 1122 4.2.3.10);
 	 * the engine counts it. */
@@ -119,162 +88,6 @@ static void input_cb(void *ctx, uint64_t now_ns, const mg_ipv4_meta *m,
 	mg_tcpcore_input(&L->core, m->src, dst, mg_cbuf_make(p->data, p->len),
 	                 0);
 	mg_pkt_free(p);
-}
-
-/* ---- Flows ---- */
-
-/* Errors of a failed connection as mg/flow.h names them. */
-static int flow_err(int e)
-{
-	return e == MG_EPIPE || e == MG_ENOMEM ? e : MG_ECONNRESET;
-}
-
-static int f_read(void *self, mg_buf buf, uint64_t deadline_ns)
-{
-	tflow *f = self;
-	if (!buf.len)
-		return MG_EINVAL;
-	if (f->reading)
-		return MG_EBUSY;
-	if (buf.len > INT32_MAX)
-		buf.len = INT32_MAX;
-	f->reading = true;
-	int rc;
-	for (;;) {
-		rc = mg_tcb_recv(f->c, buf);
-		if (rc != MG_EAGAIN)
-			break;
-		rc = mg_cond_wait_until(&f->rcond, deadline_ns);
-		if (rc < 0)
-			break;
-	}
-	f->reading = false;
-	if (rc > 0)
-		kick(f->L); /* a window update may have been sent */
-	else if (rc < 0 && rc != MG_ETIMEDOUT && rc != MG_ECANCELED)
-		rc = flow_err(rc);
-	return rc;
-}
-
-static int write_one(tflow *f, mg_cbuf d, unsigned more, uint64_t deadline)
-{
-	while (d.len) {
-		int n = mg_tcb_send(f->c, d, more);
-		if (n < 0)
-			return flow_err(n);
-		mg_cbuf_shift(&d, (size_t)n);
-		if (!d.len)
-			break;
-		int rc = mg_cond_wait_until(&f->wcond, deadline);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-static int f_writev(void *self, const mg_cbuf *iov, size_t n,
-                    uint64_t deadline_ns)
-{
-	tflow *f = self;
-	if (f->writing)
-		return MG_EBUSY;
-	f->writing = true;
-	int rc = 0;
-	for (size_t i = 0; i < n && rc == 0; i++)
-		rc = write_one(f, iov[i], i + 1 < n ? MG_TCB_SEND_MORE : 0,
-		               deadline_ns);
-	f->writing = false;
-	kick(f->L);
-	return rc;
-}
-
-static int f_write(void *self, mg_cbuf data, uint64_t deadline_ns)
-{
-	return f_writev(self, &data, 1, deadline_ns);
-}
-
-static int f_shutdown(void *self)
-{
-	tflow *f = self;
-	int rc = mg_tcb_shutdown(f->c);
-	kick(f->L);
-	return rc;
-}
-
-/* With --logs=tcp:debug, a closing flow reports itself and the counters
- * that are not zero: enough to see what a transfer went through. */
-static void log_close(tflow *f)
-{
-	mg_ipv4_endpoint l, r;
-	mg_tcb_endpoints(f->c, &l, &r);
-	char a[MG_IPV4_ADDR_STRLEN];
-	MG_LOG(tcpl, DEBUG, "close %u-%s:%u %s srtt %u us rto %u ms", l.port,
-	       mg_ipv4_format(r.addr, a), r.port,
-	       mg_tcp_state_name(mg_tcb_state(f->c)), mg_tcb_srtt_us(f->c),
-	       mg_tcb_rto_ms(f->c));
-	const mg_tcp_counters *k = mg_tcpcore_counters(&f->L->core);
-	char line[400];
-	size_t n = 0;
-	for (int i = 0; i < MG_TCP_COUNTER_COUNT; i++) {
-		uint64_t v = mg_tcp_counter_get(k, i);
-		if (!v)
-			continue;
-		int w = snprintf(line + n, sizeof line - n, " %s=%llu",
-		                 mg_tcp_counter_name(i), (unsigned long long)v);
-		if (w < 0 || (size_t)w >= sizeof line - n) {
-			MG_LOG(tcpl, DEBUG, "counters:%s", line);
-			n = 0;
-			i--;
-			continue;
-		}
-		n += (size_t)w;
-	}
-	if (n)
-		MG_LOG(tcpl, DEBUG, "counters:%s", line);
-}
-
-static void f_close(void *self)
-{
-	tflow *f = self;
-	if (MG_LOG_DEBUG <= mg__log_src_tcpl.level)
-		log_close(f);
-	mg_tcb_set_user(f->c, NULL);
-	mg_tcb_close(f->c);
-	kick(f->L);
-	free(f);
-}
-
-static int f_addrs(void *self, mg_ipv4_endpoint *local, mg_ipv4_endpoint *peer)
-{
-	tflow *f = self;
-	mg_tcb_endpoints(f->c, local, peer);
-	return 0;
-}
-
-static const mg_flow_ops flow_ops = {
-    .read = f_read,
-    .write = f_write,
-    .writev = f_writev,
-    .shutdown = f_shutdown,
-    .close = f_close,
-    .addrs = f_addrs,
-};
-
-static tflow *flow_new(layer *L, mg_tcb *c, unsigned flags)
-{
-	tflow *f = calloc(1, sizeof(*f));
-	if (!f)
-		return NULL;
-	f->flow.ops = &flow_ops;
-	f->flow.self = f;
-	f->L = L;
-	f->c = c;
-	mg_cond_init(&f->rcond);
-	mg_cond_init(&f->wcond);
-	mg_tcb_set_user(c, f);
-	if (flags & MG_TCP_NODELAY)
-		mg_tcb_set_nodelay(c, true);
-	return f;
 }
 
 /* ---- Listeners ---- */
@@ -293,14 +106,14 @@ static int handler_fiber(void *arg)
 		listener_unref(l);
 		return 0;
 	}
-	layer *L = l->L;
+	mg__tcp_layer *L = l->L;
 	mg_tcb *c = mg_tcpcore_accept(l->lsn);
 	if (!c)
 		return 0;
-	tflow *f = flow_new(L, c, l->opts.flags);
+	mg__tcp_flow *f = mg__tcp_flow_new(L, c, l->opts.flags);
 	if (!f) {
 		mg_tcb_abort(c);
-		kick(L);
+		mg__tcpl_kick(L);
 		return 0;
 	}
 	mg_tcp_handler h = l->opts.handler;
@@ -313,7 +126,7 @@ static int handler_fiber(void *arg)
 	return 0;
 }
 
-static void handler_start(layer *L, mg_tcp_listener *l)
+static void handler_start(mg__tcp_layer *L, mg_tcp_listener *l)
 {
 	(void)L;
 	mg_fiber_opts o = {.name = "tcp-handler",
@@ -328,7 +141,7 @@ static void handler_start(layer *L, mg_tcp_listener *l)
 static int t_listen(void *self, const mg_tcp_listen_opts *opts,
                     mg_tcp_listener **out)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	if (!opts || opts->backlog < 0)
 		return MG_EINVAL;
 	mg_tcp_listener *l = calloc(1, sizeof(*l));
@@ -363,7 +176,7 @@ static int t_listen(void *self, const mg_tcp_listen_opts *opts,
 static int t_accept(void *self, mg_tcp_listener *l, mg_flow **out,
                     uint64_t deadline_ns)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	if (l->opts.handler)
 		return MG_EINVAL;
 	mg_tcb *c;
@@ -372,10 +185,10 @@ static int t_accept(void *self, mg_tcp_listener *l, mg_flow **out,
 		if (rc < 0)
 			return rc;
 	}
-	tflow *f = flow_new(L, c, l->opts.flags);
+	mg__tcp_flow *f = mg__tcp_flow_new(L, c, l->opts.flags);
 	if (!f) {
 		mg_tcb_abort(c);
-		kick(L);
+		mg__tcpl_kick(L);
 		return MG_ENOMEM;
 	}
 	*out = &f->flow;
@@ -390,11 +203,11 @@ static uint16_t t_listener_port(void *self, mg_tcp_listener *l)
 
 static void t_unlisten(void *self, mg_tcp_listener *l)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	mg_tcpcore_unlisten(l->lsn);
 	l->lsn = NULL;
 	l->closed = true;
-	kick(L);
+	mg__tcpl_kick(L);
 	listener_unref(l);
 }
 
@@ -403,7 +216,7 @@ static void t_unlisten(void *self, mg_tcp_listener *l)
 static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
                      uint64_t deadline_ns, mg_flow **out)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	mg_ipv4_config cfg;
 	mg_ipv4_config_get(L->ip, &cfg);
 	if (!cfg.addr.addr.v)
@@ -419,12 +232,12 @@ static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
 		mg_tcb_abort(c);
 		return rc;
 	}
-	tflow *f = flow_new(L, c, flags);
+	mg__tcp_flow *f = mg__tcp_flow_new(L, c, flags);
 	if (!f) {
 		mg_tcb_abort(c);
 		return MG_ENOMEM;
 	}
-	kick(L);
+	mg__tcpl_kick(L);
 	while (mg_tcb_state(c) == MG_TCP_SYN_SENT ||
 	       mg_tcb_state(c) == MG_TCP_SYN_RECEIVED) {
 		rc = mg_cond_wait_until(&f->wcond, deadline_ns);
@@ -436,7 +249,7 @@ static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
 	if (rc < 0) {
 		mg_tcb_set_user(c, NULL);
 		mg_tcb_abort(c);
-		kick(L);
+		mg__tcpl_kick(L);
 		free(f);
 		return rc;
 	}
@@ -448,20 +261,20 @@ static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
 
 static uint64_t t_deadline(void *self)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	return mg_tcpcore_deadline(&L->core);
 }
 
 static void t_tick(void *self, uint64_t now_ns)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	(void)now_ns;
 	mg_tcpcore_timers(&L->core);
 }
 
 static void t_counters(void *self, mg_net_counter_fn fn, void *ctx)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	const mg_tcp_counters *k = mg_tcpcore_counters(&L->core);
 	for (int i = 0; i < MG_TCP_COUNTER_COUNT; i++)
 		fn(ctx, "tcp", mg_tcp_counter_name(i),
@@ -470,7 +283,7 @@ static void t_counters(void *self, mg_net_counter_fn fn, void *ctx)
 
 static mg_tcpcore *t_core(void *self)
 {
-	layer *L = self;
+	mg__tcp_layer *L = self;
 	return &L->core;
 }
 
@@ -489,7 +302,7 @@ static const mg_tcpv4_ops tcpv4_ops = {
 int mg_tcpv4_connect(mg_tcpv4 *out, mg_ipv4 *ip, mg_random *random,
                      const mg_tcpv4_opts *opts)
 {
-	layer *L = calloc(1, sizeof(*L));
+	mg__tcp_layer *L = calloc(1, sizeof(*L));
 	if (!L)
 		return MG_ENOMEM;
 	L->ip = ip;
@@ -526,7 +339,7 @@ int mg_tcpv4_connect(mg_tcpv4 *out, mg_ipv4 *ip, mg_random *random,
 
 void mg_tcpv4_disconnect(mg_tcpv4 *t)
 {
-	layer *L = t->self;
+	mg__tcp_layer *L = t->self;
 	mg_tcpcore_fini(&L->core);
 	free(L);
 }

@@ -429,4 +429,50 @@ H_FN void h_finish(harness *h, mg_tcb *c)
 	h_run(h, 2 * 30000 + 1000);
 }
 
+/* ---- A sender's helpers: a stream of known bytes, offsets ---- */
+
+static __attribute__((unused)) uint8_t h_src[1 << 20];
+
+/* A passive connection whose peer offers (sack, ts) and MSS 1000 (1012
+ * with timestamps, so that a full segment carries 1000 bytes). */
+H_FN mg_tcb *h_open(harness *h, bool sack, bool ts)
+{
+	h_setup(h);
+	h->cfg.buf_init = 1 << 16;
+	h_start(h);
+	for (size_t i = 0; i < sizeof h_src; i++)
+		h_src[i] = (uint8_t)(i * 13 + (i >> 10));
+	h_b o = {.mss = ts ? 1012 : 1000, .sackok = sack, .ts = ts, .tsval = 1};
+	mg_tcb *c = h_passive(h, &o);
+	ASSERT_EQ(c->smss, 1000);
+	return c;
+}
+
+/* The peer acknowledges up to offset (off) of our stream, with SACK
+ * blocks given as offsets. */
+H_FN void h_ack_at(harness *h, uint32_t off, int nsack, const uint32_t (*s)[2])
+{
+	uint32_t base = h->our_iss + 1;
+	h_b b = {.seq = h->peer_nxt,
+	         .ack = base + off,
+	         .flags = TH_ACK,
+	         .nsack = nsack};
+	for (int i = 0; i < nsack; i++) {
+		b.sack[i][0] = base + s[i][0];
+		b.sack[i][1] = base + s[i][1];
+	}
+	h_inject(h, &b);
+}
+
+/* Offset in our stream of segment (p). */
+H_FN uint32_t h_off(harness *h, const h_pkt *p)
+{
+	return p->s.seq - (h->our_iss + 1);
+}
+
+H_FN void h_send_src(mg_tcb *c, uint32_t from, uint32_t n)
+{
+	ASSERT_EQ(mg_tcb_send(c, mg_cbuf_make(h_src + from, n), 0), (int)n);
+}
+
 #endif
