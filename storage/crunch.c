@@ -36,6 +36,15 @@ static int find(const mg_crunch_image *img, const char *key,
 	return MG_ENOENT;
 }
 
+static int find_file(const mg_crunch_image *img, const char *key,
+                     const mg_crunch_entry **out)
+{
+	int rc = find(img, key, out);
+	if (rc < 0)
+		return rc;
+	return (*out)->is_dir ? MG_EISDIR : 0;
+}
+
 static int crunch_stat(void *self, const char *key, mg_kv_stat *st)
 {
 	const mg_crunch_entry *e;
@@ -52,11 +61,9 @@ static int crunch_get(void *self, const char *key, uint64_t off, void *buf,
                       size_t len, size_t *got)
 {
 	const mg_crunch_entry *e;
-	int rc = find(self, key, &e);
+	int rc = find_file(self, key, &e);
 	if (rc < 0)
 		return rc;
-	if (e->is_dir)
-		return MG_EISDIR;
 	if (off > e->size)
 		return MG_ERANGE;
 	uint64_t left = e->size - off;
@@ -110,11 +117,9 @@ static int crunch_digest(void *self, const char *key,
                          char out[MG_KV_DIGEST_LEN + 1])
 {
 	const mg_crunch_entry *e;
-	int rc = find(self, key, &e);
+	int rc = find_file(self, key, &e);
 	if (rc < 0)
 		return rc;
-	if (e->is_dir)
-		return MG_EISDIR;
 	if (strlen(e->digest) != MG_KV_DIGEST_LEN)
 		return MG_EBADMSG;
 	memcpy(out, e->digest, MG_KV_DIGEST_LEN + 1);
@@ -125,11 +130,9 @@ static int crunch_view(void *self, const char *key, uint64_t off,
                        const void **data, size_t *len)
 {
 	const mg_crunch_entry *e;
-	int rc = find(self, key, &e);
+	int rc = find_file(self, key, &e);
 	if (rc < 0)
 		return rc;
-	if (e->is_dir)
-		return MG_EISDIR;
 	if (off > e->size)
 		return MG_ERANGE;
 	*data = e->data + off;
