@@ -62,7 +62,7 @@ static int open_beneath(int dirfd, const char *path, int flags)
 	return fd;
 }
 
-int mg__fs_open(mg__fs *fs, const char *root)
+int mg__fs_open(mg__fs **out, const char *root)
 {
 	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
@@ -74,7 +74,13 @@ int mg__fs_open(mg__fs *fs, const char *root)
 		return e == ENOSYS ? MG_ENOTSUP : mg__fs_error(e);
 	}
 	close(probe);
+	mg__fs *fs = malloc(sizeof *fs);
+	if (!fs) {
+		close(fd);
+		return MG_ENOMEM;
+	}
 	fs->root = fd;
+	*out = fs;
 	return 0;
 }
 
@@ -303,14 +309,10 @@ const mg_kv_ro_ops mg__fs_ro_ops = {
 
 int mg_kv_ro_fs_connect(mg_kv_ro *out, const char *root)
 {
-	mg__fs *fs = malloc(sizeof *fs);
-	if (!fs)
-		return MG_ENOMEM;
-	int rc = mg__fs_open(fs, root);
-	if (rc < 0) {
-		free(fs);
+	mg__fs *fs;
+	int rc = mg__fs_open(&fs, root);
+	if (rc < 0)
 		return rc;
-	}
 	out->ops = &mg__fs_ro_ops;
 	out->self = fs;
 	return 0;

@@ -14,8 +14,9 @@ typedef struct mg__fs {
 /* The MG_E code for a host errno from resolving or reading a path. */
 int mg__fs_error(int err);
 
-/* Open the folder (root) into (fs). 0, MG_ENOENT, MG_ENOTSUP... */
-int mg__fs_open(mg__fs *fs, const char *root);
+/* Open the folder (root) into a new (*out) (malloc'ed). 0, MG_ENOENT,
+ * MG_ENOTSUP, MG_ENOMEM... */
+int mg__fs_open(mg__fs **out, const char *root);
 
 /*
  * Open (key) below the folder with (flags) (open(2)'s) and return the

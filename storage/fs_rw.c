@@ -412,14 +412,10 @@ static const mg_kv_rw_ops fs_rw_ops = {
 int mg_kv_rw_fs_connect(mg_kv_rw *out, const char *root)
 {
 	static mg_kv_rw_ops ops;
-	mg__fs *fs = malloc(sizeof *fs);
-	if (!fs)
-		return MG_ENOMEM;
-	int rc = mg__fs_open(fs, root);
-	if (rc < 0) {
-		free(fs);
+	mg__fs *fs;
+	int rc = mg__fs_open(&fs, root);
+	if (rc < 0)
 		return rc;
-	}
 	ops = fs_rw_ops;
 	ops.ro = mg__fs_ro_ops;
 	out->ops = &ops;
