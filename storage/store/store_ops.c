@@ -55,6 +55,16 @@ static int lookup(mg_store *s, const char *key, const char **rel, mg__snode **n)
 	return **rel && !*n ? MG_ENOENT : 0;
 }
 
+/* (key)'s node when it is a file; MG_EISDIR for a directory or the root. */
+static int lookup_file(mg_store *s, const char *key, mg__snode **n)
+{
+	const char *rel;
+	int rc = lookup(s, key, &rel, n);
+	if (rc < 0)
+		return rc;
+	return *n && (*n)->kind == MG_KV_FILE ? 0 : MG_EISDIR;
+}
+
 int mg__store_stat(mg_store *s, const char *key, mg_kv_stat *st)
 {
 	const char *rel;
@@ -74,14 +84,11 @@ int mg__store_stat(mg_store *s, const char *key, mg_kv_stat *st)
 int mg__store_get(mg_store *s, const char *key, uint64_t off, void *buf,
                   size_t len, size_t *got)
 {
-	const char *rel;
 	mg__snode *n;
 	*got = 0;
-	int rc = lookup(s, key, &rel, &n);
+	int rc = lookup_file(s, key, &n);
 	if (rc < 0)
 		return rc;
-	if (!n || n->kind != MG_KV_FILE)
-		return MG_EISDIR;
 	if (off > n->size)
 		return MG_ERANGE;
 	size_t want = n->size - off < len ? (size_t)(n->size - off) : len;
@@ -124,13 +131,10 @@ int mg__store_list(mg_store *s, const char *dir, const char *after,
 int mg__store_digest(mg_store *s, const char *key,
                      char out[MG_KV_DIGEST_LEN + 1])
 {
-	const char *rel;
 	mg__snode *n;
-	int rc = lookup(s, key, &rel, &n);
+	int rc = lookup_file(s, key, &n);
 	if (rc < 0)
 		return rc;
-	if (!n || n->kind != MG_KV_FILE)
-		return MG_EISDIR;
 	mg__sha256 h;
 	mg__sha256_init(&h);
 	uint8_t chunk[1024];
