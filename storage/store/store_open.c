@@ -142,6 +142,19 @@ static int format(mg_store *s, const mg__store_opts *o)
 	return 0;
 }
 
+/* A record's key (key, klen) into (out), NUL-terminated: MG_EBADMSG unless
+ * it is a valid key without a leading '/' or a NUL inside. */
+static int record_key(char out[MG_KV_KEY_MAX + 1], const char *key,
+                      size_t klen)
+{
+	const char *rel;
+	memcpy(out, key, klen);
+	out[klen] = 0;
+	return mg_kv_key_check(out, &rel) || rel != out || strlen(out) != klen
+	           ? MG_EBADMSG
+	           : 0;
+}
+
 /* Apply one frame's records (replay). */
 static int replay_frame(mg_store *s, const uint8_t *frame,
                         const mg__st_frame *f, uint64_t frame_dev)
@@ -151,24 +164,11 @@ static int replay_frame(mg_store *s, const uint8_t *frame,
 	char k1[MG_KV_KEY_MAX + 1], k2[MG_KV_KEY_MAX + 1];
 	while (pos < f->len) {
 		mg__st_rec r;
-		const char *rel;
 		int rc = mg__st_rec_decode(frame + pos, f->len - pos, &r);
-		if (rc == 0) {
-			memcpy(k1, r.key, r.klen);
-			k1[r.klen] = 0;
-			rc = mg_kv_key_check(k1, &rel) || rel != k1 ||
-			             strlen(k1) != r.klen
-			         ? MG_EBADMSG
-			         : 0;
-		}
-		if (rc == 0 && r.type == MG__ST_REC_RENAME) {
-			memcpy(k2, r.key2, r.klen2);
-			k2[r.klen2] = 0;
-			rc = mg_kv_key_check(k2, &rel) || rel != k2 ||
-			             strlen(k2) != r.klen2
-			         ? MG_EBADMSG
-			         : 0;
-		}
+		if (rc == 0)
+			rc = record_key(k1, r.key, r.klen);
+		if (rc == 0 && r.type == MG__ST_REC_RENAME)
+			rc = record_key(k2, r.key2, r.klen2);
 		if (rc < 0)
 			return mg__store_err(s, MG_EBADMSG,
 			                     "malformed record %u at byte %zu",
