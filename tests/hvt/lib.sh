@@ -30,7 +30,13 @@ the hvt tests need KVM"
 fi
 truncate -s 1M "$DISK" || hvt_setup_fail "cannot create $DISK"
 
+# The tender opens (and, missing, creates) the tap of net0: it does so in a
+# namespace of its own, removed when the script exits, never in the host's.
+source "$ROOT/tests/netlib.sh"
+E2E_NAME=hvt nl_ns guest
+HVT_NS=$(E2E_NAME=hvt nl_name guest)
+
 # guest TEST [ARGS...]: run hvt_test.hvt with its devices bound.
 guest() {
-	run "$HVT" "${BIND[@]}" "$IMG/hvt_test.hvt" "$@"
+	run ip netns exec "$HVT_NS" "$HVT" "${BIND[@]}" "$IMG/hvt_test.hvt" "$@"
 }
