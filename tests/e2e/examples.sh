@@ -3,16 +3,6 @@
 # ASan+UBSan: their output and exit status.
 source "$(dirname "$0")/lib.sh"
 
-# hvt images run in KVM through morgana-hvt: without either the hvt runs
-# fail, saying why (they never skip).
-hvt_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
-}
-t_hvt_unusable() {
-	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built: the hvt examples need both"
-}
-
 hello() { # $1: configure flags, $2: target
 	local t=${2:-unix}
 	in_copy hello
@@ -51,10 +41,7 @@ t_hello_hvt() { hello "" hvt; }
 
 timers() {
 	in_copy timers
-	run "$MORGANA" configure -t ${2:-unix} $1
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t ${2:-unix} $1
 	run "$MORGANA" run
 	assert_rc 0
 	assert_eq "$OUT" "fast woke after 10 ms
@@ -72,10 +59,7 @@ t_timers_hvt() { timers "" hvt; }
 
 random() {
 	in_copy random
-	run "$MORGANA" configure -t ${2:-unix} $1
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t ${2:-unix} $1
 	run "$MORGANA" run
 	assert_rc 0
 	local first=$OUT
@@ -103,11 +87,6 @@ run_test timers t_timers
 run_test timers_sanitized t_timers_sanitized
 run_test random t_random
 run_test random_sanitized t_random_sanitized
-if hvt_ready; then
-	run_test hello_hvt t_hello_hvt
-	run_test timers_hvt t_timers_hvt
-	run_test random_hvt t_random_hvt
-else
-	run_test hvt_examples t_hvt_unusable
-fi
+run_hvt_tests hvt_examples "the hvt examples need both" \
+	hello_hvt timers_hvt random_hvt
 finish

@@ -62,10 +62,7 @@ t_a_saved_key_that_config_c_dropped() {
 	assert_rc 1
 	assert_out "unknown configure key --loud"
 	assert_out "that configure reused the keys of the last one; to change them, run 'morgana configure -t unix' with the keys you want"
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 }
 
 t_changed_flags_rebuild_everything() {

@@ -73,11 +73,52 @@ assert_no_file() {
 	[ ! -e "$1" ] || fail "unexpected $1"
 }
 
-# in_copy EXAMPLE: work in a clean copy of examples/EXAMPLE.
+# in_unikernel DIR NAME: work in a clean copy of ROOT/DIR named NAME,
+# without what configure, build and run left there (block device files).
+in_unikernel() {
+	cp -R "$ROOT/$1" "$TDIR/$2" || fail "cannot copy $1"
+	rm -rf "$TDIR/$2/_build" "$TDIR/$2/dist" "$TDIR/$2"/*.img
+	cd "$TDIR/$2" || fail "cd"
+}
+
+# in_copy EXAMPLE: work in a clean copy of examples/EXAMPLE (storage/block
+# is copied to block).
 in_copy() {
-	cp -R "$ROOT/examples/$1" "$TDIR/$1" || fail "cannot copy examples/$1"
-	rm -rf "$TDIR/$1/_build" "$TDIR/$1/dist"
-	cd "$TDIR/$1" || fail "cd"
+	in_unikernel "examples/$1" "${1##*/}"
+}
+
+# configure_build [ARG...]: morgana configure ARG..., then morgana build;
+# both must succeed.
+configure_build() {
+	run "$MORGANA" configure "$@"
+	assert_rc 0
+	run "$MORGANA" build
+	assert_rc 0
+}
+
+# hvt images run in KVM through morgana-hvt.
+hvt_ready() {
+	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
+		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
+}
+
+# run_hvt_tests FALLBACK WHY NAME...: run_test NAME t_NAME for each NAME
+# when hvt_ready; else the single test FALLBACK fails, saying why (hvt
+# tests never skip). WHY ends the message: "the hvt examples need both".
+run_hvt_tests() {
+	local fallback=$1 name
+	E2E_HVT_WHY=$2
+	shift 2
+	if hvt_ready; then
+		for name in "$@"; do
+			run_test "$name" "t_$name"
+		done
+	else
+		run_test "$fallback" t_hvt_unusable
+	fi
+}
+t_hvt_unusable() {
+	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built${E2E_HVT_WHY:+: $E2E_HVT_WHY}"
 }
 
 # run_test NAME FUNCTION

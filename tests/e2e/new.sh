@@ -9,10 +9,7 @@ t_new_runs_as_generated() {
 	assert_file hi/config.c
 	assert_file hi/hi.c
 	cd hi || fail cd
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	assert_file dist/hi.unix
 	run "$MORGANA" run
 	assert_rc 0
@@ -27,10 +24,7 @@ t_new_with_a_dash_under_sanitizers() {
 	assert_rc 0
 	grep -q 'my_app_start' my-app/config.c || fail "start function not my_app_start"
 	cd my-app || fail cd
-	run "$MORGANA" configure -t unix --sanitize
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix --sanitize
 	run "$MORGANA" run
 	assert_rc 0
 	assert_out "my-app slept 10 ms and stops."

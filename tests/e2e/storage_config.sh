@@ -76,10 +76,7 @@ t_folder_errors() {
 
 t_crunch_follows_the_folder() {
 	unikernel 'mg_app_kv_ro(app, mg_generic_kv_ro(c, "data"));'
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	run "$MORGANA" run
 	assert_out "hello.txt: one"
 	assert_out "entries: 1"
@@ -168,10 +165,7 @@ t_hvt_manifest() {
 
 t_block_file_made_once() {
 	unikernel 'mg_app_kv_ro(app, mg_tar_kv_ro(c, mg_block_file(c, "disk", "disks/d.img", 8192)));'
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	run "$MORGANA" run
 	assert_out "created disks/d.img (8192 bytes of zeros) for block device 'disk'"
 	# All zeros: an empty archive, so hello.txt is missing.
@@ -218,10 +212,7 @@ t_fs_kv_rw() {
 			return mg_kv_ro_list_each(&ro, "notes", show, console) < 0;
 		}
 	EOF
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	run "$MORGANA" run -- --note=notes/first
 	assert_rc 0
 	assert_out "set: success"

@@ -3,28 +3,9 @@
 # built and run from clean copies on unix, under ASan+UBSan, and on hvt.
 source "$(dirname "$0")/lib.sh"
 
-# in_example storage/NAME: work in a clean copy of examples/storage/NAME.
-in_example() {
-	local name=${1##*/}
-	cp -R "$ROOT/examples/$1" "$TDIR/$name" || fail "cannot copy examples/$1"
-	rm -rf "$TDIR/$name/_build" "$TDIR/$name/dist" "$TDIR/$name/disk.img"
-	cd "$TDIR/$name" || fail "cd"
-}
-
-hvt_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
-}
-t_hvt_unusable() {
-	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built: the hvt storage examples need both"
-}
-
 block() { # $1: configure flags, $2: target
-	in_example storage/block
-	run "$MORGANA" configure -t ${2:-unix} $1
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	in_copy storage/block
+	configure_build -t ${2:-unix} $1
 	run "$MORGANA" run
 	assert_rc 0
 	assert_out "created disk.img (1048576 bytes of zeros) for block device 'disk'"
@@ -70,11 +51,8 @@ t_block_hvt() { block "" hvt; }
 
 kv_ro() { # $1: configure flags, $2: target
 	local t=${2:-unix}
-	in_example storage/kv_ro
-	run "$MORGANA" configure -t $t $1
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	in_copy storage/kv_ro
+	configure_build -t $t $1
 	assert_file dist/kv_ro-data.tar
 	run "$MORGANA" run
 	assert_rc 0
@@ -105,10 +83,6 @@ run_test block t_block
 run_test block_sanitized t_block_sanitized
 run_test kv_ro t_kv_ro
 run_test kv_ro_sanitized t_kv_ro_sanitized
-if hvt_ready; then
-	run_test block_hvt t_block_hvt
-	run_test kv_ro_hvt t_kv_ro_hvt
-else
-	run_test hvt_storage_examples t_hvt_unusable
-fi
+run_hvt_tests hvt_storage_examples "the hvt storage examples need both" \
+	block_hvt kv_ro_hvt
 finish

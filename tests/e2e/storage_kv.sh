@@ -9,14 +9,6 @@ source "$(dirname "$0")/lib.sh"
 
 DUMP=$ROOT/tests/storage/dump.py
 
-hvt_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
-}
-t_hvt_unusable() {
-	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built: the hvt storage tests need both"
-}
-
 # The folders, made once: "big" with what tar must carry, "many" with
 # 1,000 files.
 BIG=$E2E_TMP/big
@@ -53,10 +45,7 @@ kvdump() {
 	shift
 	cp "$ROOT"/tests/storage/kvdump/* . || fail "cannot copy kvdump"
 	ln -s "$folder" data || fail "ln"
-	run "$MORGANA" configure "$@"
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build "$@"
 }
 
 # dump FOLDER [RUN OPTIONS]: run, then compare the dump with FOLDER.
@@ -182,12 +171,6 @@ run_test crunch_many t_crunch_many
 run_test crunch_many_sanitized t_crunch_many_sanitized
 run_test tar_many t_tar_many
 run_test fs t_fs
-if hvt_ready; then
-	run_test tar_built_hvt t_tar_built_hvt
-	run_test tar_gnu_hvt t_tar_gnu_hvt
-	run_test tar_corrupt_hvt t_tar_corrupt_hvt
-	run_test crunch_many_hvt t_crunch_many_hvt
-else
-	run_test hvt_storage t_hvt_unusable
-fi
+run_hvt_tests hvt_storage "the hvt storage tests need both" \
+	tar_built_hvt tar_gnu_hvt tar_corrupt_hvt crunch_many_hvt
 finish

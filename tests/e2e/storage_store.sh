@@ -8,11 +8,8 @@ source "$(dirname "$0")/store_lib.sh"
 
 notes() { # $1: configure flags, $2: target
 	local t=${2:-unix}
-	in_unikernel examples/storage/notes notes
-	run "$MORGANA" configure -t $t $1
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	in_copy storage/notes
+	configure_build -t $t $1
 	run "$MORGANA" run
 	assert_rc 0
 	assert_out "created notes.img (4194304 bytes of zeros)"
@@ -58,7 +55,7 @@ t_notes_hvt() { notes "" hvt; }
 
 # Notes written on unix are read on hvt, and the other way round.
 t_notes_unix_then_hvt() {
-	in_unikernel examples/storage/notes notes
+	in_copy storage/notes
 	run "$MORGANA" configure -t unix
 	run "$MORGANA" build
 	assert_rc 0
@@ -77,24 +74,13 @@ t_notes_unix_then_hvt() {
 
 t_killed_unix() {
 	in_unikernel tests/e2e/store_crash store_crash
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	kill_rounds unix 12
-}
-
-t_hvt_unusable() {
-	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built: the hvt store tests need both"
 }
 
 run_test notes t_notes
 run_test notes_sanitized t_notes_sanitized
 run_test killed_unix t_killed_unix
-if hvt_ready; then
-	run_test notes_hvt t_notes_hvt
-	run_test notes_unix_then_hvt t_notes_unix_then_hvt
-else
-	run_test notes_hvt t_hvt_unusable
-fi
+run_hvt_tests notes_hvt "the hvt store tests need both" \
+	notes_hvt notes_unix_then_hvt
 finish

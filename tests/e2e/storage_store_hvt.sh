@@ -7,20 +7,9 @@ source "$(dirname "$0")/store_lib.sh"
 
 t_killed_hvt() {
 	in_unikernel tests/e2e/store_crash store_crash
-	run "$MORGANA" configure -t hvt
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t hvt
 	kill_rounds hvt 12
 }
 
-t_hvt_unusable() {
-	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
-}
-
-if hvt_ready; then
-	run_test killed_hvt t_killed_hvt
-else
-	run_test killed_hvt t_hvt_unusable
-fi
+run_hvt_tests killed_hvt "" killed_hvt
 finish

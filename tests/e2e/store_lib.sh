@@ -1,17 +1,5 @@
 # Helpers of the store's end-to-end tests (sourced by storage_store*.sh).
 
-hvt_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
-}
-
-# in_unikernel DIR NAME: work in a clean copy of ROOT/DIR named NAME.
-in_unikernel() {
-	cp -R "$ROOT/$1" "$TDIR/$2" || fail "cannot copy $1"
-	rm -rf "$TDIR/$2/_build" "$TDIR/$2/dist" "$TDIR/$2"/*.img
-	cd "$TDIR/$2" || fail "cd"
-}
-
 # kill_rounds TARGET ROUNDS: run store_crash, kill it (the image on unix,
 # the tender on hvt) with SIGKILL after a random while, and start it again
 # with the last step it said it finished, ROUNDS times; then let it finish.

@@ -113,10 +113,7 @@ C
 
 t_configure_keys() {
 	keyed
-	run "$MORGANA" configure -t unix --mode=quiet --count=3
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix --mode=quiet --count=3
 	run "$MORGANA" run -- --who=Ada
 	assert_rc 0
 	assert_eq "$OUT" "hi Ada
@@ -162,10 +159,7 @@ t_configure_help_lists_both_stages() {
 
 t_configure_key_given_at_run() {
 	keyed
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	run "$MORGANA" run -- --mode=quiet
 	assert_rc 64
 	assert_out "--mode=quiet is a configure-time key: it is fixed when the image is built, not at boot. Run"

@@ -17,10 +17,7 @@ extract() {
 
 t_user_device_builds_and_runs() {
 	extract
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	assert_out "CC      ticker.c"
 	run "$MORGANA" run -- --ticks=2
 	assert_rc 0
@@ -34,10 +31,7 @@ done after 2 ticks"
 
 t_user_device_connect_failure() {
 	extract
-	run "$MORGANA" configure -t unix --sanitize
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix --sanitize
 	run "$MORGANA" run -- --tick-ms=0
 	assert_rc 1
 	assert_eq "$OUT" "device ticker (sleep): connect failed: invalid argument"

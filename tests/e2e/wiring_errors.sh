@@ -143,10 +143,7 @@ t_connect_failure_names_the_device() {
 		MG_CODE("(void)${self};\nrc = MG_ENOTSUP;"),
 	};
 	mg_app_console(app, mg_console_of(mg_device_new(c, &broken)));'
-	run "$MORGANA" configure -t unix
-	assert_rc 0
-	run "$MORGANA" build
-	assert_rc 0
+	configure_build -t unix
 	run "$MORGANA" run
 	assert_rc 1
 	assert_out "device broken (never): connect failed: operation not supported"
