@@ -124,22 +124,24 @@ bool mg__is_name(const char *s, const char *extra)
 	return true;
 }
 
-char *mg__c_name(mg_config *c, const char *s)
+/* A copy of (s) in the arena with every (from) replaced by (to). */
+static char *replaced(mg_config *c, const char *s, char from, char to)
 {
 	char *p = mg__strdup(c, s);
 	for (char *q = p; *q; q++)
-		if (*q == '-')
-			*q = '_';
+		if (*q == from)
+			*q = to;
 	return p;
+}
+
+char *mg__c_name(mg_config *c, const char *s)
+{
+	return replaced(c, s, '-', '_');
 }
 
 char *mg__key_name(mg_config *c, const char *s)
 {
-	char *p = mg__strdup(c, s);
-	for (char *q = p; *q; q++)
-		if (*q == '_')
-			*q = '-';
-	return p;
+	return replaced(c, s, '_', '-');
 }
 
 size_t mg__nwords(const char *s)
