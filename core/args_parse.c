@@ -440,13 +440,16 @@ static int parse_one(mg_arg *args, size_t n, const char *arg, char *err,
 int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
                   size_t errlen)
 {
+	bool required = false;
 	if (err && errlen)
 		err[0] = 0;
 	for (size_t i = 0; i < n; i++) {
 		mg_arg *a = &args[i];
 		a->set = false;
-		if (!a->def)
+		if (!a->def) {
+			required = true;
 			continue;
+		}
 		if (a->type == MG_ARG_STRING) {
 			if (a->dest)
 				*(const char **)a->dest = a->def;
@@ -487,7 +490,7 @@ int mg_args_parse(mg_arg *args, size_t n, int argc, char **argv, char *err,
 		if (rc < 0)
 			return rc;
 	}
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; required && i < n; i++) {
 		const mg_arg *a = &args[i];
 		if (!a->def && !a->set)
 			return fail(
