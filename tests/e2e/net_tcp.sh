@@ -4,7 +4,8 @@
 # TCP and UDP echo, 200 concurrent connections, 100 MB each way with its
 # SHA-256 clean, under 2% loss, under reordering and duplication (impaired
 # by tools/impair), and over a 100 ms round trip where only window scaling
-# gives the throughput asked for.
+# gives the throughput asked for; and the unikernel as client
+# (examples/net/fetch) downloading from a server on the host's side.
 #
 # Sizes: NET_TCP_MB (default 100) on unix; NET_TCP_MB_HVT (default 4) on
 # hvt, where this machine's KVM emulates every guest instruction (about
@@ -18,11 +19,13 @@ BUILD=$E2E_TMP/build
 MB_UNIX=${NET_TCP_MB:-100}
 MB_HVT=${NET_TCP_MB_HVT:-4}
 
-# build NAME TARGET FLAGS: examples/net/echo for TARGET in $BUILD/NAME.
+# build NAME TARGET FLAGS [EXAMPLE]: examples/net/EXAMPLE (echo) for
+# TARGET in $BUILD/NAME.
 build() {
 	local dir=$BUILD/$1
 	mkdir -p "$dir"
-	cp -R "$ROOT/examples/net/echo/." "$dir/" && rm -rf "$dir/_build" "$dir/dist"
+	cp -R "$ROOT/examples/net/${4:-echo}/." "$dir/" &&
+		rm -rf "$dir/_build" "$dir/dist"
 	(cd "$dir" && "$MORGANA" configure -t "$2" $3 && "$MORGANA" build) \
 		>"$dir.log" 2>&1
 }
@@ -153,6 +156,44 @@ long_path() {
 build unix unix --net=direct
 build unix_san unix "--net=direct --sanitize"
 build hvt hvt ""
+build fetch_unix unix --net=direct fetch
+build fetch_hvt hvt "" fetch
+
+# The unikernel as the client: examples/net/fetch downloads $MB MB from a
+# Python server on the host's side of tap0 and prints it; SHA-256 checked.
+fetch() { # TARGET
+	local f=$BUILD/fetch_$1/dist/fetch.$1
+	[ -f "$f" ] || fail "fetch did not build: $(tail -n 20 "$BUILD/fetch_$1.log")"
+	[ "$1" = hvt ] && { kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"; }
+	local mb=$MB_UNIX
+	[ "$1" = hvt ] && mb=$MB_HVT
+	nl_ns a
+	nl_tap a tap0 10.0.0.1/24
+	head -c "${mb}M" /dev/urandom >"$TDIR/big"
+	NL_LOG=$TDIR/server.log nl_bg a python3 -c '
+import socket, sys
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("10.0.0.1", 8080))
+s.listen(1)
+c, _ = s.accept()
+with open(sys.argv[1], "rb") as f:
+    while b := f.read(1 << 16):
+        c.sendall(b)
+c.shutdown(socket.SHUT_WR)
+c.recv(1)
+c.close()' "$TDIR/big"
+	nl_wait_until 10 nl_tcp_listening a 8080
+	cd "$BUILD/fetch_$1" || fail cd
+	timeout 300 ip netns exec "$(nl_name a)" "$MORGANA" run \
+		--net:service=tap0 -- --host=10.0.0.1 --port=8080 \
+		--timeout-ms=20000 --logs=net:warn >"$TDIR/got" 2>"$TDIR/err" ||
+		fail "fetch failed: $(tail -c 300 "$TDIR/got") $(cat "$TDIR/err")"
+	local a b
+	a=$(sha256sum <"$TDIR/big")
+	b=$(sha256sum <"$TDIR/got")
+	assert_eq "$b" "$a"
+}
 
 # The ASan+UBSan image under load: many connections, then loss.
 sanitized() {
@@ -176,6 +217,8 @@ t_unix_loss() { lossy unix unix; }
 t_unix_reorder_dup() { reorder_dup unix unix; }
 t_unix_long_path() { long_path unix unix; }
 t_unix_sanitized() { sanitized; }
+t_unix_fetch() { fetch unix; }
+t_hvt_fetch() { fetch hvt; }
 t_hvt_echo() { echo_lines hvt hvt; }
 t_hvt_200() { concurrent hvt hvt; }
 t_hvt_clean() { clean hvt hvt; }
@@ -190,10 +233,12 @@ run_test tcp_100mb_loss_unix_direct t_unix_loss
 run_test tcp_100mb_reorder_dup_unix_direct t_unix_reorder_dup
 run_test tcp_100mb_100ms_unix_direct t_unix_long_path
 run_test tcp_sanitized_unix_direct t_unix_sanitized
+run_test tcp_client_fetch_unix_direct t_unix_fetch
 run_test tcp_echo_hvt t_hvt_echo
 run_test tcp_200_concurrent_hvt t_hvt_200
 run_test tcp_100mb_clean_hvt t_hvt_clean
 run_test tcp_100mb_loss_hvt t_hvt_loss
 run_test tcp_100mb_reorder_dup_hvt t_hvt_reorder_dup
 run_test tcp_100mb_100ms_hvt t_hvt_long_path
+run_test tcp_client_fetch_hvt t_hvt_fetch
 finish
