@@ -62,20 +62,27 @@ static int sync_dir(int fd)
 	return rc;
 }
 
+/* Open the directory holding the segment of (rel) that ends at (end), and
+ * copy the segment into (name). */
+static int open_segment_dir(mg__fs *fs, const char *rel, const char *end,
+                            char name[MG_KV_NAME_MAX + 1])
+{
+	const char *seg = end;
+	while (seg > rel && seg[-1] != '/')
+		seg--;
+	memcpy(name, seg, (size_t)(end - seg));
+	name[end - seg] = '\0';
+	return open_dir(fs, rel, seg > rel ? (size_t)(seg - rel - 1) : 0);
+}
+
 /* Make the directories above (rel). MG_ENOTDIR if one is a file. */
 static int make_parents(mg__fs *fs, const char *rel)
 {
 	for (const char *s = strchr(rel, '/'); s; s = strchr(s + 1, '/')) {
-		const char *seg = s;
-		while (seg > rel && seg[-1] != '/')
-			seg--;
-		int fd =
-		    open_dir(fs, rel, seg > rel ? (size_t)(seg - rel - 1) : 0);
+		char name[MG_KV_NAME_MAX + 1];
+		int fd = open_segment_dir(fs, rel, s, name);
 		if (fd < 0)
 			return fd == MG_ENOENT ? MG_ENOTDIR : fd;
-		char name[MG_KV_NAME_MAX + 1];
-		memcpy(name, seg, (size_t)(s - seg));
-		name[s - seg] = '\0';
 		int rc = 0;
 		if (mkdirat(fd, name, 0755) < 0 && errno != EEXIST)
 			rc = mg__fs_error(errno);
@@ -104,16 +111,10 @@ static void prune(mg__fs *fs, const char *rel)
 		if (!len)
 			return;
 		len--; /* the parent is rel[0, len) */
-		const char *seg = rel + len;
-		while (seg > rel && seg[-1] != '/')
-			seg--;
-		int fd =
-		    open_dir(fs, rel, seg > rel ? (size_t)(seg - rel - 1) : 0);
+		char name[MG_KV_NAME_MAX + 1];
+		int fd = open_segment_dir(fs, rel, rel + len, name);
 		if (fd < 0)
 			return;
-		char name[MG_KV_NAME_MAX + 1];
-		memcpy(name, seg, (size_t)(rel + len - seg));
-		name[rel + len - seg] = '\0';
 		int rc = unlinkat(fd, name, AT_REMOVEDIR);
 		if (rc == 0)
 			sync_dir(fd);
