@@ -91,6 +91,7 @@ const char *mg_tcp_state_name(int state);
 	X(timeouts, "connections dropped after too many retransmissions")      \
 	X(keepalive_drops, "connections dropped by keep-alive")                \
 	X(rto, "retransmission timeouts")                                      \
+	X(tlp_probes, "tail loss probes (RFC 8985)")                           \
 	X(retrans_segs, "segments retransmitted")                              \
 	X(fast_retrans, "fast retransmits (recovery entered)")                 \
 	X(sack_retrans, "segments retransmitted to fill SACK holes")           \

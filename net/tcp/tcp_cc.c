@@ -306,6 +306,7 @@ void mg__tcp_ack_received(mg_tcb *c, const mg__tcp_seg *s, uint32_t acked,
 	if (acked) {
 		sack_trim(c);
 		c->retries = 0;
+		c->fl &= ~(uint32_t)TF_TLP_DONE;
 		if ((c->fl & TF_EIFEL) && eifel(c, s))
 			return;
 		/* One RTT sample per flight: when the marked byte is
@@ -379,6 +380,14 @@ void mg__tcp_ack_received(mg_tcb *c, const mg__tcp_seg *s, uint32_t acked,
 	uint32_t oseg = (flight + c->smss - 1) / c->smss;
 	bool unsent = SEQ_LT(c->snd_max, c->tx_seq + c->tx.len);
 	if (oseg < 4 && !unsent && c->dupacks + 1 >= (oseg > 1 ? oseg : 2))
+		lost = true;
+	/* After a tail loss probe, a SACK reaching the top of what was sent
+	 * while bytes below it are missing: those were sent before and did
+	 * not arrive (the time order of RFC 8985 section 6.2, for the one
+	 * case we keep track of). */
+	if ((c->fl & TF_TLP_DONE) && (c->fl & TF_SACK) && c->nsack &&
+	    highest_sacked(c) == c->snd_max &&
+	    sacked_in(c, c->snd_una, c->snd_max) < flight)
 		lost = true;
 	/* RFC 6582 section 3.2 step (2): not again for the window that was
 	 * out when recovery (or a timeout) began; (recover) is one past its

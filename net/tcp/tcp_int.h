@@ -94,10 +94,12 @@ enum {
 	TF_KEEPALIVE = 1u << 16,
 	TF_WND_UPDATE = 1u << 17, /* window opened since the last ACK */
 	TF_HASHED = 1u << 18,
-	TF_CORK = 1u << 19,   /* during a send with MG_TCB_SEND_MORE */
-	TF_RESCUE = 1u << 20, /* the rescue retransmission was sent */
-	TF_DSACK = 1u << 21,  /* dsack[] to report on the next ACK */
-	TF_EIFEL = 1u << 22,  /* the fast retransmit may prove spurious */
+	TF_CORK = 1u << 19,     /* during a send with MG_TCB_SEND_MORE */
+	TF_RESCUE = 1u << 20,   /* the rescue retransmission was sent */
+	TF_DSACK = 1u << 21,    /* dsack[] to report on the next ACK */
+	TF_EIFEL = 1u << 22,    /* the fast retransmit may prove spurious */
+	TF_TLP = 1u << 23,      /* the rexmt timer is a tail loss probe */
+	TF_TLP_DONE = 1u << 24, /* probed; again once new data is acked */
 };
 
 struct mg_tcb {

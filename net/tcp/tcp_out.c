@@ -307,6 +307,7 @@ void mg__tcp_output(mg_tcb *c)
 			c->cwnd = iw;
 	}
 	uint32_t fin_seq = c->tx_seq + c->tx.len;
+	bool armed = false;
 	for (int guard = 0; guard < 1 << 16; guard++) {
 		uint32_t allow = mg__tcp_send_allowance(c);
 		/* RFC 6675 section 5, NextSeg: holes first. */
@@ -384,11 +385,17 @@ void mg__tcp_output(mg_tcb *c)
 		c->snd_nxt += n;
 		if (SEQ_GT(c->snd_nxt, c->snd_max))
 			c->snd_max = c->snd_nxt;
-		if (c->t_rexmt == MG__NEVER || (c->fl & TF_PERSIST))
+		if (c->t_rexmt == MG__NEVER || (c->fl & TF_PERSIST)) {
 			mg__tcp_rexmt_arm(c);
+			armed = true;
+		}
 		if (c->snd_nxt == fin_seq + 1)
 			break;
 	}
+	/* Armed on the first segment of a burst: again on the whole of it,
+	 * which may allow a tail loss probe (RFC 8985 7.2). */
+	if (armed)
+		mg__tcp_rexmt_arm(c);
 	if (c->fl & TF_ACK_NOW)
 		mg__tcp_send_ack(c);
 	/* Data waits with nothing in flight: only the peer's window can

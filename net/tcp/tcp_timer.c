@@ -126,16 +126,72 @@ uint32_t mg__tcp_rto_cur(const mg_tcb *c)
 	return r > max ? max : (uint32_t)r;
 }
 
+/*
+ * RFC 8985 section 7, the tail loss probe: with SACK, outside recovery
+ * and once per flight, the timer first fires after PTO = 2 SRTT (plus a
+ * delayed ACK's worth when one segment is out), so that a lost tail is
+ * found by the SACKs its probe brings back rather than by the RTO.
+ */
+static uint64_t pto_ms(const mg_tcb *c)
+{
+	if (!(c->fl & TF_SACK) || (c->fl & (TF_RECOVERY | TF_TLP_DONE)) ||
+	    !c->srtt_us || c->backoff ||
+	    !(c->state == MG_TCP_ESTABLISHED || c->state == MG_TCP_CLOSE_WAIT))
+		return 0;
+	uint64_t pto = 2 * (uint64_t)c->srtt_us / 1000;
+	if (pto < 10)
+		pto = 10;
+	if (c->snd_max - c->snd_una <= c->smss)
+		pto += 200;
+	return pto;
+}
+
 void mg__tcp_rexmt_arm(mg_tcb *c)
 {
-	c->fl &= ~(uint32_t)TF_PERSIST;
-	c->t_rexmt = c->t->now + mg__ms(mg__tcp_rto_cur(c));
+	c->fl &= ~(uint32_t)(TF_PERSIST | TF_TLP);
+	uint64_t ms = mg__tcp_rto_cur(c);
+	uint64_t pto = pto_ms(c);
+	if (pto && pto < ms) {
+		ms = pto;
+		c->fl |= TF_TLP;
+	}
+	c->t_rexmt = c->t->now + mg__ms((uint32_t)ms);
 	mg__tcp_timer_update(c);
+}
+
+/* The probe: one new segment if the peer's window takes it, else the
+ * last segment sent again (RFC 8985 section 7.3); then the RTO. */
+static void tlp_expired(mg_tcb *c)
+{
+	mg_tcpcore *t = c->t;
+	c->fl &= ~(uint32_t)TF_TLP;
+	c->fl |= TF_TLP_DONE;
+	t->ctr.tlp_probes++;
+	uint32_t end = c->tx_seq + c->tx.len;
+	uint32_t edge = c->snd_una + c->snd_wnd;
+	uint32_t n = 0;
+	if (SEQ_LT(c->snd_nxt, end) && c->snd_nxt == c->snd_max &&
+	    SEQ_LT(c->snd_nxt, edge)) {
+		uint32_t room = edge - c->snd_nxt;
+		n = mg__tcp_send_seg(c, c->snd_nxt,
+		                     room < c->smss ? room : c->smss, false);
+		c->snd_nxt += n;
+		c->snd_max = c->snd_nxt;
+	}
+	if (!n && SEQ_GT(c->snd_max, c->snd_una)) {
+		uint32_t len = c->snd_max - c->snd_una;
+		uint32_t from = c->snd_max - (len < c->smss ? len : c->smss);
+		/* A FIN alone is resent as it is. */
+		if (from == c->tx_seq + c->tx.len && from != c->snd_una)
+			from--;
+		mg__tcp_send_seg(c, from, c->snd_max - from, true);
+	}
+	mg__tcp_rexmt_arm(c);
 }
 
 void mg__tcp_rexmt_stop(mg_tcb *c)
 {
-	c->fl &= ~(uint32_t)TF_PERSIST;
+	c->fl &= ~(uint32_t)(TF_PERSIST | TF_TLP);
 	c->t_rexmt = MG__NEVER;
 	mg__tcp_timer_update(c);
 }
@@ -235,6 +291,10 @@ static void rexmt_expired(mg_tcb *c)
 	c->t_rexmt = MG__NEVER;
 	if (c->fl & TF_PERSIST) {
 		persist_expired(c);
+		return;
+	}
+	if (c->fl & TF_TLP) {
+		tlp_expired(c);
 		return;
 	}
 	bool syn =

@@ -356,3 +356,43 @@ MGT_TEST(eifel_undoes_a_spurious_fast_retransmit)
 	mg_tcb_abort(c);
 	h_end(&h);
 }
+
+MGT_TEST(tail_loss_probe_resends_the_last_segment)
+{
+	harness h;
+	mg_tcb *c = h_open(&h, true, true);
+	/* A first exchange sets SRTT to 20 ms. */
+	c->srtt_us = 0;
+	h_send_src(c, 0, 1000);
+	uint32_t ts = h_last(&h)->s.tsval;
+	h.now += 20 * MG__NS_PER_MS;
+	h_b b = {.seq = h.peer_nxt,
+	         .ack = h.our_iss + 1001,
+	         .flags = TH_ACK,
+	         .ts = true,
+	         .tsval = 9,
+	         .tsecr = ts};
+	h_inject(&h, &b);
+	ASSERT_EQ(mg_tcb_srtt_us(c), 20500);
+	h_clear(&h);
+	h_send_src(c, 1000, 3000);
+	ASSERT_EQ(h.nout, 3);
+	/* The tail is lost: no ACK. After PTO = 2 SRTT, the probe. */
+	h_run(&h, 40);
+	ASSERT_EQ(h.nout, 3);
+	h_advance(&h, 1);
+	ASSERT_EQ(h.nout, 4);
+	ASSERT_EQ(h_off(&h, h_last(&h)), 3000);
+	ASSERT_EQ(h.t.ctr.tlp_probes, 1);
+	ASSERT_EQ(h.t.ctr.rto, 0);
+	/* Its SACK shows the first two lost: recovery, no timeout. */
+	uint32_t s1[][2] = {{3000, 4000}};
+	h_ack_at(&h, 1000, 1, s1);
+	ASSERT_EQ(h.t.ctr.fast_retrans, 1);
+	ASSERT_EQ(h_off(&h, &h.out[4]), 1000);
+	/* One probe per flight: the RTO comes next if nothing moves. */
+	h_run(&h, 1000);
+	ASSERT_EQ(h.t.ctr.tlp_probes, 1);
+	mg_tcb_abort(c);
+	h_end(&h);
+}
