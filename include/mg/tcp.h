@@ -26,7 +26,10 @@
  *   (RFC 7323, RTT from TSecr, PAWS), SACK (RFC 2018) both ways;
  * - RTO per RFC 6298 with Karn's rule and exponential backoff;
  * - NewReno (RFC 5681, RFC 6582), SACK-based loss recovery (RFC 6675),
- *   initial window of RFC 6928, restart after idle;
+ *   initial window of RFC 6928, restart after idle, Limited Transmit
+ *   (RFC 3042), Early Retransmit (RFC 5827), the tail loss probe (RFC
+ *   8985 section 7), D-SACK reports (RFC 2883), spurious fast
+ *   retransmits undone (RFC 3522, RFC 4015);
  * - delayed ACKs (RFC 9293 section 3.8.6.3), Nagle (section 3.7.4) with
  *   a no-delay switch, sender and receiver silly window avoidance,
  *   zero-window probing (section 3.8.6.1), keep-alive (section 3.8.4);
@@ -37,7 +40,8 @@
  *
  * Not implemented: urgent data is delivered inline as ordinary data (RFC
  * 6093 section 4 advises against its use); no path MTU discovery (the IP
- * layer fragments); no ECN; no TCP Fast Open.
+ * layer fragments); no ECN; no TCP Fast Open; no RACK; no CUBIC. See
+ * docs/tcp.md.
  *
  * Re-entrancy: the output and event functions are called from inside
  * every mg_tcpcore and mg_tcb call. They MUST NOT call back into the
