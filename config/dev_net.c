@@ -10,6 +10,8 @@ static const mg_device_desc direct_desc = {
     .ctype = "mg_stackv4",
     .header = "mg/stackv4_direct.h",
     .connect = "mg_stackv4_direct_connect",
+    /* Releases a DHCP lease (RFC 2131) when the unikernel exits. */
+    .disconnect = "mg_stackv4_direct_disconnect",
     .deps = "netif random",
     .libs = "mgnet",
     .targets = "unix hvt",

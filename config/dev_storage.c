@@ -238,6 +238,8 @@ mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
 	    .ctype = "mg_kv_rw",
 	    .header = "mg/kv_rw.h",
 	    .connect = "mg_kv_rw_store_connect",
+	    /* Buffered changes become durable when the unikernel exits. */
+	    .disconnect = "mg_kv_rw_sync",
 	    .at_file = file,
 	    .at_line = line,
 	    .deps = "block",

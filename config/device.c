@@ -62,6 +62,13 @@ static bool desc_ok(mg_config *c, const mg_device_desc *d, const char *file,
 		        n, d->connect);
 		return false;
 	}
+	if (d->disconnect && !mg__is_ident(d->disconnect)) {
+		mg__err(c, file, line,
+		        "device %s: disconnect function '%s' is not a C "
+		        "identifier",
+		        n, d->disconnect);
+		return false;
+	}
 	for (size_t i = 0; i < mg__nwords(d->deps); i++) {
 		char *w = mg__word(c, d->deps, i);
 		if (!mg__is_name(w, "_")) {

@@ -212,6 +212,15 @@ static size_t put_args(mg_config *c, mg__buf *b)
 	return keys.n;
 }
 
+/* Whether a used device has a disconnect function. */
+static bool any_disconnect(mg_config *c)
+{
+	for (size_t i = 0; i < c->order.n; i++)
+		if (((mg_device *)c->order.v[i])->desc->disconnect)
+			return true;
+	return false;
+}
+
 static void put_connects(mg_config *c, mg__buf *b, const char *self)
 {
 	mg__buf_put(b, "/* Connect every device, dependencies first. */\n"
@@ -233,8 +242,48 @@ static void put_connects(mg_config *c, mg__buf *b, const char *self)
 		    "\tif (rc < 0)\n"
 		    "\t\treturn connect_failed(\"%s\", \"%s\", rc);\n",
 		    d->name, d->desc->impl);
+		if (any_disconnect(c))
+			mg__buf_printf(b, "\tnconnected = %zu;\n", i + 1);
 	}
 	mg__buf_put(b, "\treturn 0;\n}\n");
+}
+
+/*
+ * The disconnects, last connected first, so that a device is disconnected
+ * before those it depends on. Only devices whose connect succeeded (a
+ * failed connect exits through here too); each runs once, even if a
+ * disconnect ends up calling mg_exit().
+ */
+static void put_disconnects(mg_config *c, mg__buf *b, const char *self)
+{
+	mg__buf_put(b, "\n/* Disconnect the connected devices, last connected "
+	               "first. */\n"
+	               "static int disconnect_devices(void)\n{\n"
+	               "\tint rc, failed = 0;\n");
+	for (size_t i = c->order.n; i-- > 0;) {
+		mg_device *d = c->order.v[i];
+		if (!d->desc->disconnect)
+			continue;
+		mg__buf_printf(b,
+		               "\n\t/* %s: %s/%s */\n"
+		               "\tif (nconnected > %zu) {\n"
+		               "\t\tnconnected = %zu;\n",
+		               d->name, d->desc->module, d->desc->impl, i, i);
+		if (from_config(d))
+			put_line(b, d->code_at);
+		mg__buf_printf(b, "\t\trc = %s(&dev_%s);\n",
+		               d->desc->disconnect, d->name);
+		if (from_config(d))
+			mg__buf_line_here(b, self);
+		mg__buf_printf(
+		    b,
+		    "\t\tif (rc < 0)\n"
+		    "\t\t\tfailed = device_failed(\"%s\", \"%s\", "
+		    "\"disconnect\", rc);\n"
+		    "\t}\n",
+		    d->name, d->desc->impl);
+	}
+	mg__buf_put(b, "\tnconnected = 0;\n\treturn failed;\n}\n");
 }
 
 /* The platform devices of the image, in connect order. */
@@ -304,7 +353,9 @@ char *mg__gen_main(mg_config *c)
 	    " *\n"
 	    " * core/boot.c parses the boot arguments against "
 	    "args[], then calls\n"
-	    " * connect_devices() and start_app() (mg/unikernel.h).\n"
+	    " * connect_devices() and start_app(), and disconnect_devices() "
+	    "(if any)\n"
+	    " * on a clean exit (mg/unikernel.h).\n"
 	    " */\n",
 	    a->name, c->o.target, c->o.config_file, c->o.config_file);
 	mg__buf_put(&b, "#include <stddef.h>\n#include <stdio.h>\n\n"
@@ -366,18 +417,30 @@ char *mg__gen_main(mg_config *c)
 
 	mg__buf_put(&b,
 	            "\n/* Say which device failed, and why. */\n"
-	            "static int connect_failed(const char *name, const char "
-	            "*impl, int rc)\n{\n"
+	            "static int device_failed(const char *name, const char "
+	            "*impl, const char *what,\n"
+	            "\t\t\t int rc)\n{\n"
 	            "\tchar msg[256];\n"
 	            "\tint n = snprintf(msg, sizeof(msg),\n"
-	            "\t\t\t \"device %s (%s): connect failed: %s\\n\", name,\n"
-	            "\t\t\t impl, mg_strerror(rc));\n"
+	            "\t\t\t \"device %s (%s): %s failed: %s\\n\", name,\n"
+	            "\t\t\t impl, what, mg_strerror(rc));\n"
 	            "\tif (n > (int)sizeof(msg) - 1)\n"
 	            "\t\tn = (int)sizeof(msg) - 1;\n"
 	            "\tif (n > 0)\n"
 	            "\t\tmg_platform_console_write(msg, (size_t)n);\n"
-	            "\treturn 1;\n}\n\n");
+	            "\treturn 1;\n}\n\n"
+	            "static int connect_failed(const char *name, const char "
+	            "*impl, int rc)\n{\n"
+	            "\treturn device_failed(name, impl, \"connect\", rc);\n"
+	            "}\n\n");
+	bool disc = any_disconnect(c);
+	if (disc)
+		mg__buf_put(&b, "/* How many devices, in connect order, are "
+		                "connected. */\n"
+		                "static size_t nconnected;\n\n");
 	put_connects(c, &b, self);
+	if (disc)
+		put_disconnects(c, &b, self);
 
 	mg__buf_put(&b, "\n/* Call the application's start function with its "
 	                "devices. */\nstatic int start_app(void)\n{\n");
@@ -399,7 +462,9 @@ char *mg__gen_main(mg_config *c)
 		                "\t.nargs = sizeof(args) / sizeof(args[0]),\n");
 	else
 		mg__buf_put(&b, "\t.args = NULL,\n\t.nargs = 0,\n");
-	mg__buf_put(&b, "\t.connect = connect_devices,\n"
-	                "\t.start = start_app,\n};\n");
+	mg__buf_put(&b, "\t.connect = connect_devices,\n");
+	if (disc)
+		mg__buf_put(&b, "\t.disconnect = disconnect_devices,\n");
+	mg__buf_put(&b, "\t.start = start_app,\n};\n");
 	return mg__buf_take(&b);
 }

@@ -1,9 +1,11 @@
-/* Boot: parse the boot arguments, run the application's fiber, exit. */
+/* Boot: parse the boot arguments, run the application's fiber, exit cleanly. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <mg/args.h>
 #include <mg/error.h>
+#include <mg/exit.h>
 #include <mg/fiber.h>
 #include <mg/platform.h>
 #include <mg/unikernel.h>
@@ -52,23 +54,51 @@ static void put_line(const char *line, void *ctx)
 	h->len += n + 1;
 }
 
+static const char *image_name(void)
+{
+	const mg_unikernel *u = &mg__unikernel;
+	return u->name ? u->name : mg_platform_boot_info()->argv[0];
+}
+
+/* Set by the first exit: later ones wait for it to end the unikernel. */
+static bool exiting;
+
+/*
+ * The one clean way out: disconnect the devices (which may suspend, so
+ * this runs on a fiber), then exit. Exiting from the fiber rather than
+ * switching back to mg__boot() skips tearing it down for nothing (where
+ * an hvt guest's CPU is emulated, that is a tenth of the boot).
+ */
+_Noreturn void mg_exit(int status)
+{
+	const mg_unikernel *u = &mg__unikernel;
+	if (exiting) {
+		for (;;)
+			mg_sleep_until(MG_FOREVER);
+	}
+	exiting = true;
+	if (status < 0 || status > 255) {
+		/* An MG_E code from start(): say which, end as a failure. */
+		char msg[256];
+		snprintf(msg, sizeof msg, "%s: start returned %s (%s)\n",
+		         image_name(), mg_strerror_name(status),
+		         mg_strerror(status));
+		put(msg);
+		status = 1;
+	}
+	if (u->disconnect && u->disconnect() != 0 && status == 0)
+		status = 1;
+	mg_platform_exit(status);
+}
+
 static int main_fiber(void *arg)
 {
 	const mg_unikernel *u = arg;
-	/* The generated connect() has already named the device that failed. */
+	/* The generated connect() has already named the device that failed;
+	 * those connected before it are disconnected. */
 	if (u->connect && u->connect() != 0)
-		mg_platform_exit(1);
-	int v = u->start ? u->start() : 0;
-	/*
-	 * The unikernel ends with its main fiber: exit from here, as
-	 * mg__boot() would after mg__run(), but without switching back and
-	 * tearing the fiber down for nothing (where an hvt guest's CPU is
-	 * emulated, that is a tenth of the boot). An MG_E code goes back to
-	 * mg__boot() to be reported.
-	 */
-	if (v >= 0 && v <= 255)
-		mg_platform_exit(v);
-	return v;
+		mg_exit(1);
+	mg_exit(u->start ? u->start() : 0);
 }
 
 _Noreturn void mg__boot(void)
@@ -102,14 +132,7 @@ _Noreturn void mg__boot(void)
 	if (!f)
 		mg_platform_abort(
 		    "morgana: out of memory starting fiber 'main'");
-	int v = mg__run(f);
-	if (v < 0 || v > 255) {
-		/* An MG_E code from start(): say which, end as a failure. */
-		char msg[256];
-		snprintf(msg, sizeof msg, "%s: start returned %s (%s)\n", name,
-		         mg_strerror_name(v), mg_strerror(v));
-		put(msg);
-		mg_platform_exit(1);
-	}
-	mg_platform_exit(v);
+	/* main_fiber() never returns: mg_exit() ends the unikernel. */
+	mg__run(f);
+	mg_platform_abort("morgana: fiber 'main' ended without exiting");
 }

@@ -388,6 +388,9 @@ int mg_stackv4_direct_counters(mg_stackv4 *st, mg_net_counter_fn fn, void *ctx)
 	if (st->ops != &direct_ops)
 		return MG_ENOTSUP;
 	stack *s = st->self;
+	/* The application may have disconnected it before the exit does. */
+	if (!s)
+		return 0;
 	s->eth.ops->counters(s->eth.self, fn, ctx);
 	s->arp.ops->counters(s->arp.self, fn, ctx);
 	s->ip.ops->counters(s->ip.self, fn, ctx);
@@ -405,6 +408,9 @@ int mg_stackv4_direct_disconnect(mg_stackv4 *st)
 	if (st->ops != &direct_ops)
 		return MG_ENOTSUP;
 	stack *s = st->self;
+	/* The application may have disconnected it before the exit does. */
+	if (!s)
+		return 0;
 	mg_dhcp_lease lease;
 	if (s->has_dhcp && bound(s) &&
 	    mg_dhcp_state_get(&s->dhcp, &lease) != MG_DHCP_STOPPED) {

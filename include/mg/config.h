@@ -135,6 +135,12 @@ typedef struct mg_device_desc {
 	const char *sources; /* extra C sources, relative to config.c */
 	const char *targets; /* supported targets: "unix hvt"; NULL: all */
 	const mg_key_desc *keys; /* boot keys, ended by {NULL}; may be NULL */
+	/* Optional: a function called as `rc = disconnect(&self);` when the
+	 * unikernel exits cleanly (start() returned, or mg_exit()), devices
+	 * in reverse connect order, only those connected; it MUST make the
+	 * device's state durable or released (a store's buffered changes, a
+	 * DHCP lease) and return 0 or a negative MG_E code. NULL: nothing. */
+	const char *disconnect;
 } mg_device_desc;
 
 /* Designated initializers that record their config.c line. */

@@ -6,6 +6,7 @@
 #include <mg/buf.h>
 #include <mg/console.h>
 #include <mg/error.h>
+#include <mg/exit.h>
 #include <mg/fiber.h>
 #include <mg/ipaddr.h>
 #include <mg/log.h>

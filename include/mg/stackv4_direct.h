@@ -55,8 +55,10 @@ int mg_stackv4_direct_counters(mg_stackv4 *s, mg_net_counter_fn fn, void *ctx);
  * Stop the direct stack (s) before the unikernel exits: release the DHCP
  * lease if there is one (RFC 2131 section 4.4.6: DHCPRELEASE), stop the
  * stack's fiber and free every layer. Open sockets, listeners and flows
- * MUST have been closed. (s) is unusable afterwards. MG_ENOTSUP if (s) is
- * not a direct stack.
+ * MUST have been closed. (s) is unusable afterwards; disconnecting it again
+ * does nothing and returns 0. MG_ENOTSUP if (s) is not a direct stack.
+ * The generated main.c calls it when the unikernel exits cleanly
+ * (mg/exit.h), so an application need not.
  */
 int mg_stackv4_direct_disconnect(mg_stackv4 *s);
 

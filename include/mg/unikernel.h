@@ -11,7 +11,11 @@
  *   3. runs a fiber "main" that calls connect() (devices in dependency
  *      order; a failure is reported by the generated code, naming the
  *      device, and ends the unikernel with status 1), then start(),
- *   4. exits with start()'s value when that fiber ends.
+ *   4. when start() returns, or a fiber calls mg_exit() (mg/exit.h),
+ *      calls disconnect() once and exits with start()'s value (or
+ *      mg_exit's), or 1 if that was 0 and a disconnect failed. A failed
+ *      connect also runs disconnect() (for the devices already
+ *      connected) before exiting with 1. An abort or a fault does not.
  * Nothing here is meant for applications.
  */
 
@@ -25,6 +29,9 @@ typedef struct mg_unikernel {
 	size_t nargs;
 	int (*connect)(void); /* 0, or non-zero after reporting a failure */
 	int (*start)(void);   /* the application's start function */
+	/* NULL, or: disconnect the connected devices, last connected first;
+	 * 0, or non-zero after reporting a failure (naming the device). */
+	int (*disconnect)(void);
 } mg_unikernel;
 
 extern const mg_unikernel mg__unikernel;

@@ -55,8 +55,8 @@ int ping_start(mg_console *console, mg_stackv4 *net)
 	}
 	mg_console_printf(out, "ping: counters\n");
 	mg_stackv4_direct_counters(net, print_counter, NULL);
-	/* Releases a DHCP lease, if there is one. */
-	mg_stackv4_direct_disconnect(net);
+	/* Returning disconnects the stack, which releases a DHCP lease if
+	 * there is one. */
 	mg_console_printf(out, "ping: done\n");
 	return 0;
 }
