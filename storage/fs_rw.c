@@ -30,16 +30,6 @@ static int open_dir(mg__fs *fs, const char *rel, size_t len)
 	return mg__fs_resolve(fs, path, O_PATH | O_DIRECTORY, NULL);
 }
 
-/* The directory holding (rel), and its last segment in (*name). */
-static int parent_of(mg__fs *fs, const char *rel, const char **name)
-{
-	const char *slash = strrchr(rel, '/');
-	*name = slash ? slash + 1 : rel;
-	int fd = open_dir(fs, rel, slash ? (size_t)(slash - rel) : 0);
-	/* A segment that is a file: the key cannot be made. */
-	return fd == MG_ENOENT ? MG_ENOENT : fd;
-}
-
 /* MG_KV_FILE, MG_KV_DIR, 0 when absent, or an error. */
 static int kind_of(mg__fs *fs, const char *rel)
 {
@@ -50,6 +40,42 @@ static int kind_of(mg__fs *fs, const char *rel)
 	if (rc == MG_ENOENT)
 		return 0;
 	return rc < 0 ? rc : (int)st.kind;
+}
+
+/*
+ * Why the directory (rel) up to (len) did not open (MG_ENOENT, which the
+ * host's ENOTDIR also becomes): MG_ENOTDIR when it or a directory above it
+ * is a file, as mg/kv_rw.h says of a change below a file; else MG_ENOENT.
+ */
+static int missing_or_file(mg__fs *fs, const char *rel, size_t len)
+{
+	char path[MG_KV_KEY_MAX + 2];
+	memcpy(path, rel, len);
+	path[len] = '\0';
+	for (size_t i = 1; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		char c = path[i];
+		path[i] = '\0';
+		int k = kind_of(fs, path);
+		path[i] = c;
+		if (k == MG_KV_FILE)
+			return MG_ENOTDIR;
+		if (k != MG_KV_DIR)
+			break; /* missing: nothing below it exists either */
+	}
+	return MG_ENOENT;
+}
+
+/* The directory holding (rel), and its last segment in (*name). */
+static int parent_of(mg__fs *fs, const char *rel, const char **name)
+{
+	const char *slash = strrchr(rel, '/');
+	size_t len = slash ? (size_t)(slash - rel) : 0;
+	*name = slash ? slash + 1 : rel;
+	int fd = open_dir(fs, rel, len);
+	/* A segment that is a file: the key cannot be made. */
+	return fd == MG_ENOENT ? missing_or_file(fs, rel, len) : fd;
 }
 
 static int sync_dir(int fd)

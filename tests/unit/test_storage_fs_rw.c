@@ -1,4 +1,8 @@
 /* fs as kv_rw: changes to a host folder, implicit directories, batches. */
+/* Its static helpers too (parent_of), so first, as it defines _GNU_SOURCE;
+ * the library's copy is then left out of the link. */
+#include "../../storage/fs_rw.c"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -215,5 +219,36 @@ MGT_TEST(changes_stay_inside_the_folder)
 	snprintf(path, sizeof path, "%s/x", out);
 	ASSERT_TRUE(access(path, F_OK) != 0);
 	rmdir(out);
+	done();
+}
+
+/* A change below a file is MG_ENOTDIR (mg/kv_rw.h), below a missing
+ * directory MG_ENOENT, wherever the parent is looked up. */
+MGT_TEST(parent_of_tells_a_file_in_the_way_from_a_missing_directory)
+{
+	mg_kv_rw kv;
+	store(&kv);
+	ASSERT_EQ(mg_kv_rw_set(&kv, "f", "x", 1), 0);
+	ASSERT_EQ(mg_kv_rw_set(&kv, "d/g", "x", 1), 0);
+	mg__fs *fs = kv.self;
+	const char *name;
+	ASSERT_EQ(parent_of(fs, "f/x", &name), MG_ENOTDIR);
+	ASSERT_STREQ(name, "x");
+	ASSERT_EQ(parent_of(fs, "f/y/x", &name), MG_ENOTDIR);
+	ASSERT_EQ(parent_of(fs, "d/g/x", &name), MG_ENOTDIR);
+	ASSERT_EQ(parent_of(fs, "d/g/y/x", &name), MG_ENOTDIR);
+	ASSERT_EQ(parent_of(fs, "none/x", &name), MG_ENOENT);
+	ASSERT_EQ(parent_of(fs, "d/none/f/x", &name), MG_ENOENT);
+	int fd = parent_of(fs, "d/x", &name);
+	ASSERT_TRUE(fd >= 0);
+	close(fd);
+	fd = parent_of(fs, "top", &name);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_STREQ(name, "top");
+	close(fd);
+	/* Through the interface: a rename or a batch below a file. */
+	ASSERT_EQ(mg_kv_rw_rename(&kv, "d/g", "f/g"), MG_ENOTDIR);
+	ASSERT_EQ(mg_kv_rw_rename(&kv, "f/g", "d/h"), MG_ENOENT);
+	ASSERT_EQ(mg_kv_rw_remove(&kv, "f/g"), MG_ENOENT);
 	done();
 }
