@@ -287,9 +287,11 @@ size_t mg_tcpcore_conn_count(const mg_tcpcore *t);
 /*
  * Listen on (addr, port); addr 0.0.0.0 matches every local address.
  * (backlog) bounds the established connections waiting for
- * mg_tcpcore_accept (0: 128); half-open connections are bounded by the
- * same number, then SYN cookies (unless MG_TCPCORE_NO_SYNCOOKIES) answer
- * for the listener without keeping state. (user) is returned by
+ * mg_tcpcore_accept (0: 128): a SYN past it is dropped, a cookie's ACK
+ * or a half-open connection completing past it is reset.
+ * Half-open connections are bounded by the same number, then SYN
+ * cookies (unless MG_TCPCORE_NO_SYNCOOKIES) answer for the listener
+ * without keeping state. (user) is returned by
  * mg_tcp_lsn_user. 0, MG_EADDRINUSE, MG_EINVAL (port 0), MG_ENOMEM.
  */
 int mg_tcpcore_listen(mg_tcpcore *t, mg_ipv4_addr addr, uint16_t port,

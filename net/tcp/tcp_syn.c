@@ -199,15 +199,23 @@ uint16_t mg_tcp_lsn_port(const mg_tcp_lsn *l)
 }
 
 /* The handshake is done (RFC 9293 section 3.10.7.4, SYN-RECEIVED, or
- * section 3.10.7.3). 0, or MG_ENOMEM after resetting (c). */
+ * section 3.10.7.3). (c) is reset and closed instead when there is no
+ * memory for its buffers, or no room in its listener's accept queue
+ * (half-open connections completing while the application does not
+ * accept: the backlog is a bound on both queues). */
 void mg__tcb_established(mg_tcb *c)
 {
 	mg_tcpcore *t = c->t;
-	if (mg__tcb_bufs(c) < 0) {
-		MG__DROP(t, drop_nomem);
+	mg_tcp_lsn *ln = (c->fl & TF_PASSIVE) ? c->lsn : NULL;
+	bool full = ln && ln->n_acc >= ln->backlog;
+	if (full || mg__tcb_bufs(c) < 0) {
+		if (full)
+			MG__DROP(t, drop_listen_overflow);
+		else
+			MG__DROP(t, drop_nomem);
 		mg__tcp_send_rst(t, c->laddr, c->lport, c->raddr, c->rport,
 		                 c->snd_nxt, c->rcv_nxt, true);
-		mg__tcb_drop(c, MG_ENOMEM);
+		mg__tcb_drop(c, full ? MG_ECONNRESET : MG_ENOMEM);
 		return;
 	}
 	/* A shutdown during the handshake sends its FIN now. */

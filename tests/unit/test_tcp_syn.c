@@ -264,3 +264,36 @@ MGT_TEST(listen_on_one_address_and_on_any)
 	mg_tcpcore_unlisten(l2);
 	h_end(&h);
 }
+
+MGT_TEST(half_open_completing_into_a_full_accept_queue_is_reset)
+{
+	harness h;
+	h_init(&h);
+	listen4(&h, 2);
+	uint32_t iss[4];
+	/* 1 and 2 half-open; 1 completes; 3 half-open; 2 and 3 complete:
+	 * the accept queue holds two, the third is told. */
+	for (uint16_t p = 1; p <= 2; p++) {
+		syn_from(&h, p, 100, NULL);
+		iss[p - 1] = h_last(&h)->s.seq;
+	}
+	h_b ack = {.seq = 101, .ack = iss[0] + 1, .flags = TH_ACK, .sport = 1};
+	h_inject(&h, &ack);
+	syn_from(&h, 3, 100, NULL);
+	iss[2] = h_last(&h)->s.seq;
+	ASSERT_EQ(h.lsn->n_half, 2);
+	ASSERT_EQ(h.lsn->n_acc, 1);
+	for (uint16_t p = 2; p <= 3; p++) {
+		h_b a = {.seq = 101,
+		         .ack = iss[p - 1] + 1,
+		         .flags = TH_ACK,
+		         .sport = p};
+		h_inject(&h, &a);
+	}
+	ASSERT_EQ(h.lsn->n_acc, 2);
+	ASSERT_EQ(h.lsn->n_half, 0);
+	ASSERT_EQ(h_last(&h)->s.flags & TH_RST, TH_RST);
+	ASSERT_EQ(h.t.ctr.drop_listen_overflow, 1);
+	ASSERT_EQ(mg_tcpcore_conn_count(&h.t), 2);
+	h_end(&h);
+}
