@@ -25,3 +25,15 @@ STORE_BENCH_LIBS := $(O)/lib/morgana/unix/libmgstore.a \
 BENCH_LDLIBS_store_bench := -Wl,--start-group $(STORE_BENCH_LIBS) \
 	$(BENCH_LIBS) -Wl,--end-group -lsqlite3
 $(O)/bench/store_bench: $(STORE_BENCH_LIBS)
+
+# net-bench: TCP throughput and ping-pong rate of the network stacks next
+# to Linux's (bench/net.sh; root, namespaces and taps). net_peer is its
+# Linux side, a host program on libc alone, so it is not in BENCHES.
+$(O)/bench/net_peer: bench/net_peer.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(CFLAGS_host) -pthread $< -o $@
+
+net-bench: all $(O)/bench/net_peer
+	bench/net.sh
+
+.PHONY: net-bench
