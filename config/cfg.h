@@ -123,6 +123,7 @@ struct mg_config {
 	mg__vec gen_files;  /* mg__gen_file *: more files of the build folder */
 	mg__vec inputs;     /* char *: host paths that configure read */
 	mg__vec tars;       /* char *: "FILE FOLDER" archives for build */
+	long long hvt_mem; /* MiB, mg_hvt_mem(); 0: the tender's default */
 	mg__vec errors;   /* char *, "file:line: error: ..." */
 	mg__vec warnings; /* char * */
 };
@@ -226,6 +227,9 @@ int mg__prepare_devices(mg_config *c);
  * their files), one per line; `morgana build` configures again when one
  * is newer than the last configure. */
 char *mg__gen_inputs(mg_config *c);
+/* "run.txt": options for `morgana run`, one per line ("mem MIB" on hvt
+ * when config.c asked for memory). */
+char *mg__gen_run_opts(mg_config *c);
 /* "configure NAME" and "boot NAME" lines, for the tool's hints. */
 char *mg__gen_key_index(mg_config *c);
 /* Start function, its place, prototype and the sources, for the tool. */

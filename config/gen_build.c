@@ -387,3 +387,12 @@ char *mg__gen_app_info(mg_config *c)
 		mg__buf_printf(&b, "source %s\n", (char *)a->sources.v[i]);
 	return mg__buf_take(&b);
 }
+
+char *mg__gen_run_opts(mg_config *c)
+{
+	mg__buf b = {0};
+	mg__buf_put(&b, "");
+	if (c->hvt_mem && strcmp(c->o.target, "hvt") == 0)
+		mg__buf_printf(&b, "mem %lld\n", c->hvt_mem);
+	return mg__buf_take(&b);
+}

@@ -40,6 +40,17 @@ const char *mg_target(mg_config *c)
 	return c->o.target;
 }
 
+void mg__hvt_mem(mg_config *c, long long mib, const char *file, int line)
+{
+	if (mib < 2 || mib > 4096) {
+		mg__err(c, file, line,
+		        "mg_hvt_mem: %lld MiB is out of range (2 to 4096)", mib);
+		return;
+	}
+	if (mib > c->hvt_mem)
+		c->hvt_mem = mib;
+}
+
 mg_app *mg__main(mg_config *c, const char *name, const char *start_fn,
                  const char *file, int line)
 {

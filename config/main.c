@@ -92,6 +92,7 @@ static int generate(mg_config *c)
 	         put(dir, "keys.txt", mg__gen_key_index(c)) |
 	         put(dir, "app.txt", mg__gen_app_info(c)) |
 	         put(dir, "devices.txt", mg__gen_platform_devices(c)) |
+	         put(dir, "run.txt", mg__gen_run_opts(c)) |
 	         put(dir, "inputs.txt", mg__gen_inputs(c)) |
 	         put(dir, "image", image);
 	for (size_t i = 0; i < c->gen_files.n && !rc; i++) {

@@ -159,11 +159,44 @@ static int check_boot_args(const char *target, int argc, char **argv)
 	return rc;
 }
 
+/* --mem=MiB: 2 to 4096 (the tender's range), else 0 after saying why. */
+static long parse_mem(const char *v)
+{
+	char *end;
+	long mib = strtol(v, &end, 10);
+	if (end == v || *end || mib < 2 || mib > 4096) {
+		fail("run: --mem=%s: give the guest's memory in MiB, a whole "
+		     "number from 2 to 4096 (the default is 16)",
+		     v);
+		return 0;
+	}
+	return mib;
+}
+
+/* The guest's memory for a run on hvt: --mem, else what config.c asked
+ * for with mg_hvt_mem() (run.txt), else 0 (the tender's default). */
+static long run_mem(const char *target, long given)
+{
+	if (given)
+		return given;
+	char *run = build_file(target, "run.txt");
+	long mib = 0;
+	for (char *l = run; l && *l;) {
+		if (strncmp(l, "mem ", 4) == 0)
+			mib = strtol(l + 4, NULL, 10);
+		l = strchr(l, '\n');
+		l = l ? l + 1 : NULL;
+	}
+	free(run);
+	return mib;
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *target = NULL;
 	char **opts = calloc((size_t)argc + 1, sizeof(char *));
 	int nopts = 0;
+	long mem = 0;
 	int i;
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--") == 0) {
@@ -172,6 +205,11 @@ int cmd_run(int argc, char **argv)
 		}
 		if (is_binding_opt(argv[i]) && opts) {
 			opts[nopts++] = argv[i];
+			continue;
+		}
+		if (strncmp(argv[i], "--mem=", 6) == 0) {
+			if (!(mem = parse_mem(argv[i] + 6)))
+				return EXIT_USAGE;
 			continue;
 		}
 		if (strncmp(argv[i], "--", 2) == 0 &&
@@ -189,6 +227,13 @@ int cmd_run(int argc, char **argv)
 	int rc;
 	if ((rc = ensure_configured(target, &target)))
 		return rc;
+	if (mem && strcmp(target, "hvt") != 0) {
+		fail("run: --mem sets the memory of an hvt guest; a %s image "
+		     "takes memory from the host as it needs it: drop --mem "
+		     "(or run -t hvt)",
+		     target);
+		return EXIT_USAGE;
+	}
 	char *image = image_path(target);
 	if (!image || !file_exists(image)) {
 		fail("no image %s yet: run 'morgana build' first",
@@ -214,8 +259,8 @@ int cmd_run(int argc, char **argv)
 	free(opts);
 	/* The image (or its tender) replaces us: its output and exit status
 	 * are the run's. */
-	char **args = calloc((size_t)(argc - i + rb.n) + 3, sizeof(char *));
-	char path[4200], tender[4200];
+	char **args = calloc((size_t)(argc - i + rb.n) + 4, sizeof(char *));
+	char path[4200], tender[4200], memopt[32];
 	snprintf(path, sizeof(path), "./%s", image);
 	if (!args)
 		return EXIT_FAIL;
@@ -224,6 +269,10 @@ int cmd_run(int argc, char **argv)
 		snprintf(tender, sizeof(tender), "%s/bin/morgana-hvt",
 		         T.prefix);
 		args[n++] = tender;
+		if ((mem = run_mem(target, mem)) > 0) {
+			snprintf(memopt, sizeof(memopt), "--mem=%ld", mem);
+			args[n++] = memopt;
+		}
 	} else if (strcmp(target, "unix") != 0) {
 		fail("run: I do not know how to start a %s image yet", target);
 		free(args);

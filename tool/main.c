@@ -44,13 +44,15 @@ static const command commands[] = {
      "  -t, --target TARGET  default: the last configured target\n"
      "  -v, --verbose        show the commands\n"},
     {"run", cmd_run, "run the image",
-     "morgana run [-t TARGET] [--net:NAME=TAP...] [--block:NAME=FILE...]\n"
-     "            [-- BOOT-ARGUMENTS...]",
+     "morgana run [-t TARGET] [--mem=MiB] [--net:NAME=TAP...]\n"
+     "            [--block:NAME=FILE...] [-- BOOT-ARGUMENTS...]",
      "Starts dist/NAME.TARGET with the boot arguments after '--' (its\n"
      "boot-time keys: morgana run -- --help lists them). The exit status\n"
      "is the image's.\n"
      "\n"
      "  -t, --target TARGET  default: the last configured target\n"
+     "  --mem=MiB            hvt only: the guest's memory, 2 to 4096\n"
+     "                       (default: mg_hvt_mem() in config.c, else 16)\n"
      "  --net:NAME=TAP       bind the image's net device NAME to tap TAP\n"
      "                       (hvt, and unix with --net=direct); as root,\n"
      "                       a net device left unbound gets a new tap,\n"

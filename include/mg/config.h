@@ -220,6 +220,14 @@ void mg_app_lib(mg_app *a, const char *lib);
 /* Extra compiler flags for the application's sources, e.g. "-DNDEBUG". */
 void mg_app_cflags(mg_app *a, const char *flags);
 
+/*
+ * The memory of the hvt guest that `morgana run` starts, in MiB (2 to 4096;
+ * the tender's default is 16): an image whose crunched data or heap needs
+ * more runs by `morgana run` alone. Called more than once, the largest
+ * wins; `morgana run --mem=MiB` overrides it. Other targets ignore it.
+ */
+#define mg_hvt_mem(c, mib) mg__hvt_mem((c), (mib), MG__AT)
+
 /* Fail configure with a message at the caller's line (printf format). */
 #define mg_config_error(c, ...) mg__error_at((c), MG__AT, __VA_ARGS__)
 
@@ -254,6 +262,7 @@ void mg__app_source(mg_app *a, const char *path, const char *file, int line);
 void mg__app_device(mg_app *a, mg_device *d, const char *module);
 __attribute__((format(printf, 4, 5))) void
 mg__error_at(mg_config *c, const char *file, int line, const char *fmt, ...);
+void mg__hvt_mem(mg_config *c, long long mib, const char *file, int line);
 
 /* --- built-in module types and devices --- */
 
