@@ -275,13 +275,12 @@ static void put_disconnects(mg_config *c, mg__buf *b, const char *self)
 		               d->desc->disconnect, d->name);
 		if (from_config(d))
 			mg__buf_line_here(b, self);
-		mg__buf_printf(
-		    b,
-		    "\t\tif (rc < 0)\n"
-		    "\t\t\tfailed = device_failed(\"%s\", \"%s\", "
-		    "\"disconnect\", rc);\n"
-		    "\t}\n",
-		    d->name, d->desc->impl);
+		mg__buf_printf(b,
+		               "\t\tif (rc < 0)\n"
+		               "\t\t\tfailed = device_failed(\"%s\", \"%s\", "
+		               "\"disconnect\", rc);\n"
+		               "\t}\n",
+		               d->name, d->desc->impl);
 	}
 	mg__buf_put(b, "\tnconnected = 0;\n\treturn failed;\n}\n");
 }

@@ -44,7 +44,8 @@ void mg__hvt_mem(mg_config *c, long long mib, const char *file, int line)
 {
 	if (mib < 2 || mib > 4096) {
 		mg__err(c, file, line,
-		        "mg_hvt_mem: %lld MiB is out of range (2 to 4096)", mib);
+		        "mg_hvt_mem: %lld MiB is out of range (2 to 4096)",
+		        mib);
 		return;
 	}
 	if (mib > c->hvt_mem)

@@ -8,19 +8,43 @@
 /* Devices a <- b <- c <- d (each needs the one before); b has no
  * disconnect. */
 static const mg_device_desc dev_descs[] = {
-    {.name = "a", .module = "thing", .impl = "stub", .ctype = "struct thing",
-     .header = "thing.h", .code = "rc = thing_up(${self}, \"a\");",
-     .at_file = "config.c", .at_line = 5, .disconnect = "thing_down"},
-    {.name = "b", .module = "thing", .impl = "stub", .ctype = "struct thing",
-     .header = "thing.h", .code = "rc = thing_up(${self}, \"b\");",
-     .at_file = "config.c", .at_line = 6, .deps = "thing"},
-    {.name = "c", .module = "thing", .impl = "stub", .ctype = "struct thing",
-     .header = "thing.h", .code = "rc = thing_up(${self}, \"c\");",
-     .at_file = "config.c", .at_line = 7, .deps = "thing",
+    {.name = "a",
+     .module = "thing",
+     .impl = "stub",
+     .ctype = "struct thing",
+     .header = "thing.h",
+     .code = "rc = thing_up(${self}, \"a\");",
+     .at_file = "config.c",
+     .at_line = 5,
      .disconnect = "thing_down"},
-    {.name = "d", .module = "thing", .impl = "stub", .ctype = "struct thing",
-     .header = "thing.h", .code = "rc = thing_up(${self}, \"d\");",
-     .at_file = "config.c", .at_line = 8, .deps = "thing",
+    {.name = "b",
+     .module = "thing",
+     .impl = "stub",
+     .ctype = "struct thing",
+     .header = "thing.h",
+     .code = "rc = thing_up(${self}, \"b\");",
+     .at_file = "config.c",
+     .at_line = 6,
+     .deps = "thing"},
+    {.name = "c",
+     .module = "thing",
+     .impl = "stub",
+     .ctype = "struct thing",
+     .header = "thing.h",
+     .code = "rc = thing_up(${self}, \"c\");",
+     .at_file = "config.c",
+     .at_line = 7,
+     .deps = "thing",
+     .disconnect = "thing_down"},
+    {.name = "d",
+     .module = "thing",
+     .impl = "stub",
+     .ctype = "struct thing",
+     .header = "thing.h",
+     .code = "rc = thing_up(${self}, \"d\");",
+     .at_file = "config.c",
+     .at_line = 8,
+     .deps = "thing",
      .disconnect = "thing_down"},
 };
 
@@ -112,7 +136,8 @@ static const char thing_c[] =
     "/* Through the console, as the generated code reports failures. */\n"
     "void say(const char *what, const char *name);\n"
     "void say(const char *what, const char *name)\n{\n"
-    "\tchar b[64];\n\tint n = snprintf(b, sizeof b, \"%s %s\\n\", what, name);\n"
+    "\tchar b[64];\n\tint n = snprintf(b, sizeof b, \"%s %s\\n\", what, "
+    "name);\n"
     "\tmg_platform_console_write(b, (size_t)n);\n}\n"
     "static int is(const char *var, const char *name)\n{\n"
     "\tconst char *v = getenv(var);\n\treturn v && !strcmp(v, name);\n}\n"
@@ -206,14 +231,15 @@ MGT_TEST(an_image_disconnects_its_devices_on_a_clean_exit)
 	write_to(path, demo_c);
 	char root[PATH_MAX];
 	ASSERT_TRUE(realpath(repo_root(), root) != NULL);
-	snprintf(cmd, sizeof(cmd),
-	         "cd %s && cc -std=gnu11 -Wall -Wextra -Werror -I. -I_build/unix "
-	         "-I'%s/include' "
-	         "-o img _build/unix/main.c thing.c demo.c "
-	         "'%s/_out/lib/morgana/unix/libmgcore.a' "
-	         "'%s/_out/lib/morgana/unix/libmgplatform.a' "
-	         "'%s/_out/lib/morgana/unix/libmgcore.a'",
-	         dir, root, root, root, root);
+	snprintf(
+	    cmd, sizeof(cmd),
+	    "cd %s && cc -std=gnu11 -Wall -Wextra -Werror -I. -I_build/unix "
+	    "-I'%s/include' "
+	    "-o img _build/unix/main.c thing.c demo.c "
+	    "'%s/_out/lib/morgana/unix/libmgcore.a' "
+	    "'%s/_out/lib/morgana/unix/libmgplatform.a' "
+	    "'%s/_out/lib/morgana/unix/libmgcore.a'",
+	    dir, root, root, root, root);
 	ASSERT_EQ(system(cmd), 0);
 
 	ASSERT_EQ(run_image("STATUS=5", out, sizeof out), 5);
@@ -222,9 +248,10 @@ MGT_TEST(an_image_disconnects_its_devices_on_a_clean_exit)
 
 	/* A failed connect disconnects what was connected before it. */
 	ASSERT_EQ(run_image("FAIL_UP=c", out, sizeof out), 1);
-	ASSERT_STREQ(out, "up a\nup b\nup c\n"
-	                  "device c (stub): connect failed: input/output error\n"
-	                  "down a\n");
+	ASSERT_STREQ(out,
+	             "up a\nup b\nup c\n"
+	             "device c (stub): connect failed: input/output error\n"
+	             "down a\n");
 
 	/* A failed disconnect is reported, the others still run, and a
 	 * status 0 becomes 1; another status is kept. */
