@@ -10,7 +10,7 @@
 
 #include "../net/tcp/tcp_int.h"
 
-// fuzz-link: net/tcp/*.c net/cksum.c
+// fuzz-link: net/tcp/*.c net/cksum.c net/pkt.c
 
 /*
  * Set-up: one engine (flags from the first input byte: SACK, timestamps,
