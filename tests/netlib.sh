@@ -128,13 +128,13 @@ nl_bridge() {
 }
 
 # nl_wait_until SECONDS CMD...: poll CMD every 50 ms until it succeeds;
-# fails the test after SECONDS.
+# fails the test after SECONDS of wall-clock time, however long each try of
+# CMD takes (CMD may be a shell function, so it must bound itself).
 nl_wait_until() {
-	local limit=$(($1 * 20)) i=0
+	local secs=$1 end=$((SECONDS + $1))
 	shift
 	until "$@" >/dev/null 2>&1; do
-		i=$((i + 1))
-		[ $i -ge $limit ] && fail "still not true after $((limit / 20)) s: $*"
+		[ $SECONDS -ge $end ] && fail "still not true after $secs s: $*"
 		sleep 0.05
 	done
 }

@@ -284,7 +284,7 @@ MG_MODULE_TYPE(random)
 #define mg_default_time(c)    mg_time_of(mg__default((c), "time", MG__AT))
 #define mg_default_random(c)  mg_random_of(mg__default((c), "random", MG__AT))
 
-/* --- networking (config/dev_net.c; docs/net.md) --- */
+/* --- networking (config/dev_net.c; docs/network.md) --- */
 
 MG_MODULE_TYPE(netif)
 MG_MODULE_TYPE(stackv4)
