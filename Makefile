@@ -50,6 +50,7 @@ include tests/module.mk
 -include net/module.mk
 -include socket/module.mk
 -include storage/module.mk
+-include http/module.mk
 -include tools/module.mk
 
 HEADERS := $(wildcard include/mg/*.h)

@@ -1,0 +1,473 @@
+/* Incremental HTTP/1.1 request parser with RFC 9112 framing; see mg/http.h */
+#include <mg/http.h>
+
+#include <string.h>
+
+enum {
+	S_LINE,       /* request line (leading empty lines skipped) */
+	S_HEADER,     /* field lines */
+	S_HDONE,      /* headers reported, body next */
+	S_BODY,       /* Content-Length body */
+	S_CHUNK_SIZE, /* chunk-size [ chunk-ext ] CRLF */
+	S_CHUNK_DATA,
+	S_CHUNK_CRLF,
+	S_TRAILER,
+	S_DONE,       /* MESSAGE_DONE next */
+	S_ERROR,
+};
+
+enum {
+	F_CL = 1u << 0,
+	F_TE = 1u << 1,
+	F_CHUNKED_LAST = 1u << 2, /* the last coding seen is chunked */
+	F_TE_UNKNOWN = 1u << 3,
+	F_TE_BAD = 1u << 4,       /* chunked twice or not final */
+	F_CLOSE = 1u << 5,
+	F_KEEP = 1u << 6,
+	F_EXPECT = 1u << 7,
+	F_EXPECT_BAD = 1u << 8,
+	F_CL_BAD = 1u << 9,
+	F_CL_BIG = 1u << 10,
+};
+
+/* RFC 9110 section 5.6.2 tchar. */
+static bool is_tchar(uint8_t c)
+{
+	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	    (c >= 'A' && c <= 'Z'))
+		return true;
+	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
+}
+
+/* field-vchar, SP, HTAB (RFC 9110 section 5.5); obs-text allowed. */
+static bool is_vchar_ws(uint8_t c)
+{
+	return c == ' ' || c == '\t' || (c > 0x20 && c != 0x7f);
+}
+
+static int lower(int c)
+{
+	return c >= 'A' && c <= 'Z' ? c + 32 : c;
+}
+
+static bool ieq(mg_cbuf a, const char *s)
+{
+	size_t n = strlen(s);
+	if (a.len != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (lower(a.p[i]) != s[i])
+			return false;
+	return true;
+}
+
+static int fail(mg_http_parser *p, mg_http_event *ev, int status,
+                const char *why)
+{
+	memset(&p->err, 0, sizeof p->err);
+	p->err.type = MG_HTTP_ERROR;
+	p->err.status = status;
+	p->err.reason = why;
+	p->state = S_ERROR;
+	*ev = p->err;
+	return MG_EPROTO;
+}
+
+static void start_message(mg_http_parser *p)
+{
+	p->state = S_LINE;
+	p->version_minor = 1;
+	p->flags = 0;
+	p->host_count = 0;
+	p->section_bytes = 0;
+	p->section_count = 0;
+	p->content_length = 0;
+	p->remaining = 0;
+	p->body_total = 0;
+}
+
+void mg_http_parser_init(mg_http_parser *p, const mg_http_limits *lim)
+{
+	memset(p, 0, sizeof *p);
+	if (lim)
+		p->lim = *lim;
+	if (!p->lim.max_request_line)
+		p->lim.max_request_line = 8192;
+	if (!p->lim.max_header_bytes)
+		p->lim.max_header_bytes = 16384;
+	if (!p->lim.max_headers)
+		p->lim.max_headers = 100;
+	if (!p->lim.max_body)
+		p->lim.max_body = 1u << 20;
+	if (!p->lim.max_chunk_line)
+		p->lim.max_chunk_line = 256;
+	start_message(p);
+}
+
+/*
+ * Find a CRLF-terminated line within the first (max) bytes of (in).
+ * Returns its length without CRLF and sets (*total), 0 consumed when more
+ * input is needed (*total = 0), -1 when it is over (max), -2 for a bare LF
+ * or a bare CR (RFC 9112 section 2.2: we accept neither, so that no
+ * intermediary can split the stream differently).
+ */
+static long find_line(mg_cbuf in, size_t max, size_t *total)
+{
+	size_t lim = in.len < max + 2 ? in.len : max + 2;
+	*total = 0;
+	for (size_t i = 0; i < lim; i++) {
+		if (in.p[i] == '\n')
+			return -2;
+		if (in.p[i] != '\r')
+			continue;
+		if (i + 1 >= in.len)
+			return 0;
+		if (in.p[i + 1] != '\n')
+			return -2;
+		if (i > max)
+			return -1;
+		*total = i + 2;
+		return (long)i;
+	}
+	return in.len >= max + 2 ? -1 : 0;
+}
+
+static int parse_request_line(mg_http_parser *p, mg_cbuf in,
+                              mg_http_event *ev)
+{
+	size_t skip = 0, total;
+	/* RFC 9112 section 2.2: ignore empty lines before a request. */
+	while (in.len - skip >= 2 && in.p[skip] == '\r' &&
+	       in.p[skip + 1] == '\n' && skip < p->lim.max_request_line)
+		skip += 2;
+	mg_cbuf l = {in.p + skip, in.len - skip};
+	long n = find_line(l, p->lim.max_request_line, &total);
+	if (n == -1)
+		return fail(p, ev, 414, "request line too long");
+	if (n == -2)
+		return fail(p, ev, 400, "bare CR or LF in request line");
+	if (total == 0)
+		return (int)skip;
+	size_t len = (size_t)n, i = 0;
+	while (i < len && is_tchar(l.p[i]))
+		i++;
+	if (i == 0 || i >= len || l.p[i] != ' ')
+		return fail(p, ev, 400, "bad method");
+	ev->method = (mg_cbuf){l.p, i};
+	size_t t0 = ++i;
+	while (i < len && l.p[i] > 0x20 && l.p[i] < 0x7f)
+		i++;
+	if (i == t0 || i >= len || l.p[i] != ' ')
+		return fail(p, ev, 400, "bad request target");
+	ev->target = (mg_cbuf){l.p + t0, i - t0};
+	const uint8_t *v = l.p + i + 1;
+	if (len - i - 1 != 8 || memcmp(v, "HTTP/", 5) != 0 || v[6] != '.' ||
+	    v[5] < '0' || v[5] > '9' || v[7] < '0' || v[7] > '9')
+		return fail(p, ev, 400, "bad HTTP version");
+	if (v[5] != '1')
+		return fail(p, ev, 505, "HTTP major version not 1");
+	/* RFC 9110 section 6.2: a higher minor is answered as 1.1. */
+	p->version_minor = v[7] == '0' ? 0 : 1;
+	ev->type = MG_HTTP_REQUEST_LINE;
+	ev->version_minor = p->version_minor;
+	p->state = S_HEADER;
+	return (int)(skip + total);
+}
+
+/* Content-Length: one 1*DIGIT; repeats MUST be equal (RFC 9112 6.3). */
+static void content_length(mg_http_parser *p, mg_cbuf v)
+{
+	uint64_t n = 0;
+	if (v.len == 0)
+		p->flags |= F_CL_BAD;
+	for (size_t i = 0; i < v.len; i++) {
+		if (v.p[i] < '0' || v.p[i] > '9') {
+			p->flags |= F_CL_BAD;
+			return;
+		}
+		if (n > (UINT64_MAX - 9) / 10) {
+			p->flags |= F_CL_BAD;
+			return;
+		}
+		n = n * 10 + (uint64_t)(v.p[i] - '0');
+	}
+	if ((p->flags & F_CL) && n != p->content_length)
+		p->flags |= F_CL_BAD;
+	p->flags |= F_CL;
+	p->content_length = n;
+}
+
+/* Walk a comma list of tokens, calling (fn) for each non-empty element. */
+static void each_element(mg_http_parser *p, mg_cbuf v,
+                         void (*fn)(mg_http_parser *, mg_cbuf))
+{
+	size_t i = 0;
+	while (i <= v.len) {
+		size_t s = i;
+		while (i < v.len && v.p[i] != ',')
+			i++;
+		size_t e = i;
+		while (s < e && (v.p[s] == ' ' || v.p[s] == '\t'))
+			s++;
+		while (e > s && (v.p[e - 1] == ' ' || v.p[e - 1] == '\t'))
+			e--;
+		if (e > s)
+			fn(p, (mg_cbuf){v.p + s, e - s});
+		i++;
+	}
+}
+
+static void te_element(mg_http_parser *p, mg_cbuf c)
+{
+	if (p->flags & F_CHUNKED_LAST)
+		p->flags |= F_TE_BAD; /* something after chunked */
+	if (ieq(c, "chunked"))
+		p->flags |= F_CHUNKED_LAST;
+	else
+		p->flags |= F_TE_UNKNOWN;
+}
+
+static void connection_element(mg_http_parser *p, mg_cbuf c)
+{
+	if (ieq(c, "close"))
+		p->flags |= F_CLOSE;
+	else if (ieq(c, "keep-alive"))
+		p->flags |= F_KEEP;
+}
+
+/* One field line of (len) bytes at (l); the header or trailer section. */
+static int field_line(mg_http_parser *p, const uint8_t *l, size_t len,
+                      mg_http_event *ev, bool trailer)
+{
+	if (len > 0 && (l[0] == ' ' || l[0] == '\t'))
+		return fail(p, ev, 400, "obs-fold line");
+	size_t i = 0;
+	while (i < len && is_tchar(l[i]))
+		i++;
+	if (i < len && (l[i] == ' ' || l[i] == '\t'))
+		return fail(p, ev, 400, "whitespace before colon");
+	if (i == 0 || i >= len || l[i] != ':')
+		return fail(p, ev, 400, "bad field name");
+	mg_cbuf name = {l, i};
+	size_t s = i + 1, e = len;
+	for (size_t k = s; k < e; k++)
+		if (!is_vchar_ws(l[k]))
+			return fail(p, ev, 400, "bad character in field value");
+	while (s < e && (l[s] == ' ' || l[s] == '\t'))
+		s++;
+	while (e > s && (l[e - 1] == ' ' || l[e - 1] == '\t'))
+		e--;
+	mg_cbuf value = {l + s, e - s};
+	ev->type = trailer ? MG_HTTP_TRAILER : MG_HTTP_HEADER;
+	ev->name = name;
+	ev->value = value;
+	if (trailer)
+		return 0; /* trailers never change framing (RFC 9110 6.5.1) */
+	if (ieq(name, "content-length"))
+		content_length(p, value);
+	else if (ieq(name, "transfer-encoding")) {
+		p->flags |= F_TE;
+		each_element(p, value, te_element);
+	} else if (ieq(name, "connection"))
+		each_element(p, value, connection_element);
+	else if (ieq(name, "host"))
+		p->host_count++;
+	else if (ieq(name, "expect")) {
+		if (ieq(value, "100-continue"))
+			p->flags |= F_EXPECT;
+		else
+			p->flags |= F_EXPECT_BAD;
+	}
+	return 0;
+}
+
+/* The checks of RFC 9112 sections 3.2 and 6 once all fields are in. */
+static int headers_done(mg_http_parser *p, mg_http_event *ev)
+{
+	unsigned f = p->flags;
+	if ((f & F_TE) && (f & F_CL))
+		return fail(p, ev, 400, "both Content-Length and "
+		                        "Transfer-Encoding");
+	if ((f & F_TE) && p->version_minor == 0)
+		return fail(p, ev, 400, "Transfer-Encoding in HTTP/1.0");
+	if ((f & F_TE) && (!(f & F_CHUNKED_LAST) || (f & F_TE_BAD)))
+		return fail(p, ev, 400, "chunked is not the final coding");
+	if ((f & F_TE) && (f & F_TE_UNKNOWN))
+		return fail(p, ev, 501, "unknown transfer coding");
+	if (f & F_CL_BAD)
+		return fail(p, ev, 400, "bad Content-Length");
+	if (p->version_minor == 1 && p->host_count != 1)
+		return fail(p, ev, 400, "not exactly one Host");
+	if (f & F_EXPECT_BAD)
+		return fail(p, ev, 417, "unknown expectation");
+	if ((f & F_CL) && p->content_length > p->lim.max_body)
+		return fail(p, ev, 413, "Content-Length over the limit");
+	ev->type = MG_HTTP_HEADERS_DONE;
+	ev->chunked = (f & F_TE) != 0;
+	ev->content_length = ev->chunked ? 0 : p->content_length;
+	ev->expect_continue = (f & F_EXPECT) != 0;
+	if (p->version_minor == 0)
+		ev->keep_alive = (f & F_KEEP) && !(f & F_CLOSE);
+	else
+		ev->keep_alive = !(f & F_CLOSE);
+	if (!ev->keep_alive)
+		p->flags |= F_CLOSE;
+	p->remaining = p->content_length;
+	p->state = S_HDONE;
+	return 0;
+}
+
+static int section_line(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
+                        bool trailer)
+{
+	size_t total, room = p->lim.max_header_bytes - p->section_bytes;
+	long n = find_line(in, room < 2 ? 0 : room - 2, &total);
+	if (n == -1)
+		return fail(p, ev, 431, trailer ? "trailer section too large"
+		                                 : "header section too large");
+	if (n == -2)
+		return fail(p, ev, 400, "bare CR or LF in field line");
+	if (total == 0)
+		return 0;
+	p->section_bytes += total;
+	if (n == 0) {
+		if (trailer) {
+			p->state = S_DONE;
+			ev->type = MG_HTTP_NONE;
+			return (int)total;
+		}
+		int r = headers_done(p, ev);
+		return r < 0 ? r : (int)total;
+	}
+	if (++p->section_count > p->lim.max_headers)
+		return fail(p, ev, 431, "too many fields");
+	int r = field_line(p, in.p, (size_t)n, ev, trailer);
+	return r < 0 ? r : (int)total;
+}
+
+static int chunk_size(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
+{
+	size_t total;
+	long n = find_line(in, p->lim.max_chunk_line, &total);
+	if (n == -1)
+		return fail(p, ev, 400, "chunk size line too long");
+	if (n == -2)
+		return fail(p, ev, 400, "bare CR or LF in chunk size line");
+	if (total == 0)
+		return 0;
+	size_t len = (size_t)n, i = 0;
+	uint64_t size = 0;
+	for (; i < len; i++) {
+		int c = lower(in.p[i]), d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else
+			break;
+		if (size >> 60)
+			return fail(p, ev, 400, "chunk size overflows");
+		size = size << 4 | (uint64_t)d;
+	}
+	if (i == 0)
+		return fail(p, ev, 400, "bad chunk size");
+	/* chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ):
+	 * ignored, but only printable text may follow the size. */
+	size_t k = i;
+	while (k < len && (in.p[k] == ' ' || in.p[k] == '\t'))
+		k++;
+	if (k < len && in.p[k] != ';')
+		return fail(p, ev, 400, "bad chunk extension");
+	for (; k < len; k++)
+		if (!is_vchar_ws(in.p[k]))
+			return fail(p, ev, 400, "bad chunk extension");
+	if (size > p->lim.max_body - p->body_total)
+		return fail(p, ev, 413, "chunked body over the limit");
+	if (size == 0) {
+		p->state = S_TRAILER;
+		p->section_bytes = 0;
+		p->section_count = 0;
+	} else {
+		p->remaining = size;
+		p->state = S_CHUNK_DATA;
+	}
+	return (int)total;
+}
+
+static int body_bytes(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
+                      int next)
+{
+	size_t n = in.len < p->remaining ? in.len : (size_t)p->remaining;
+	if (n == 0)
+		return 0;
+	p->remaining -= n;
+	p->body_total += n;
+	ev->type = MG_HTTP_BODY;
+	ev->data = (mg_cbuf){in.p, n};
+	if (p->remaining == 0)
+		p->state = next;
+	return (int)n;
+}
+
+int mg_http_parse(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
+{
+	memset(ev, 0, sizeof *ev);
+	if (in.len > INT32_MAX)
+		in.len = INT32_MAX;
+	size_t used = 0;
+	for (;;) {
+		mg_cbuf rest = {in.p + used, in.len - used};
+		int r = 0;
+		switch (p->state) {
+		case S_ERROR:
+			*ev = p->err;
+			return MG_EPROTO;
+		case S_LINE:
+			r = parse_request_line(p, rest, ev);
+			break;
+		case S_HEADER:
+			r = section_line(p, rest, ev, false);
+			break;
+		case S_HDONE:
+			if (p->flags & F_TE)
+				p->state = S_CHUNK_SIZE;
+			else
+				p->state = p->remaining ? S_BODY : S_DONE;
+			continue;
+		case S_BODY:
+			r = body_bytes(p, rest, ev, S_DONE);
+			break;
+		case S_CHUNK_SIZE:
+			r = chunk_size(p, rest, ev);
+			break;
+		case S_CHUNK_DATA:
+			r = body_bytes(p, rest, ev, S_CHUNK_CRLF);
+			break;
+		case S_CHUNK_CRLF:
+			if (rest.len < 2) {
+				if (rest.len == 1 && rest.p[0] != '\r')
+					return fail(p, ev, 400, "chunk data "
+					            "not followed by CRLF");
+				break;
+			}
+			if (rest.p[0] != '\r' || rest.p[1] != '\n')
+				return fail(p, ev, 400,
+				            "chunk data not followed by CRLF");
+			p->state = S_CHUNK_SIZE;
+			r = 2;
+			break;
+		case S_TRAILER:
+			r = section_line(p, rest, ev, true);
+			break;
+		case S_DONE:
+			ev->type = MG_HTTP_MESSAGE_DONE;
+			start_message(p);
+			return (int)used;
+		}
+		if (r < 0)
+			return r;
+		used += (size_t)r;
+		if (ev->type != MG_HTTP_NONE || r == 0)
+			return (int)used;
+	}
+}
