@@ -13,7 +13,7 @@
  * This is the hottest loop of the stack (every TCP segment is summed on
  * the way in and on the way out), and on hvt, where KVM may emulate each
  * guest instruction, instructions are what cost: on x86-64 a chain of adc
- * with memory operands sums 64 bytes in eleven of them.
+ * with memory operands sums 256 bytes in 35 of them.
  */
 
 static inline uint64_t add_carry(uint64_t acc, uint64_t w)
@@ -23,9 +23,44 @@ static inline uint64_t add_carry(uint64_t acc, uint64_t w)
 }
 
 #if defined(__x86_64__)
+/* Add the four words at (o) bytes from %[p]. */
+#define ADC4(o)                                                                \
+	"adcq " #o "+0(%[p]), %[acc]\n\t"                                        \
+	"adcq " #o "+8(%[p]), %[acc]\n\t"                                        \
+	"adcq " #o "+16(%[p]), %[acc]\n\t"                                       \
+	"adcq " #o "+24(%[p]), %[acc]\n\t"
+
+/* Sum (n) 256-byte runs at (p) into (acc). */
+static uint64_t sum_runs(const uint8_t *p, size_t n, uint64_t acc)
+{
+	/* Four blocks per turn: a full-size segment's payload is mostly
+	 * summed here, with the loop's three instructions per 256 bytes
+	 * instead of per 64. */
+	__asm__("clc\n"
+	        "1:\n\t"
+	        ADC4(0) ADC4(32) ADC4(64) ADC4(96) ADC4(128) ADC4(160)
+	            ADC4(192) ADC4(224)
+	        "leaq 256(%[p]), %[p]\n\t"
+	        "decq %[n]\n\t"
+	        "jnz 1b\n\t"
+	        "adcq $0, %[acc]\n\t"
+	        "adcq $0, %[acc]"
+	        : [acc] "+r"(acc), [p] "+r"(p), [n] "+r"(n)
+	        :
+	        : "cc", "memory");
+	return acc;
+}
+
 /* Sum (blocks) 64-byte blocks at (p) into (acc). */
 static uint64_t sum_blocks(const uint8_t *p, size_t blocks, uint64_t acc)
 {
+	if (blocks >= 4) {
+		acc = sum_runs(p, blocks / 4, acc);
+		p += (blocks & ~(size_t)3) * 64;
+		blocks &= 3;
+		if (!blocks)
+			return acc;
+	}
 	/* The carry runs through the whole loop (lea and dec leave it
 	 * alone) and comes back in at the end; twice, since adding it can
 	 * carry once more. */
