@@ -136,9 +136,10 @@ static int parse_request_line(mg_http_parser *p, mg_cbuf in,
                               mg_http_event *ev)
 {
 	size_t skip = 0, total;
-	/* RFC 9112 section 2.2: ignore empty lines before a request. */
+	/* RFC 9112 section 2.2: ignore empty lines before a request. They are
+	 * consumed as they come, so no bound is needed. */
 	while (in.len - skip >= 2 && in.p[skip] == '\r' &&
-	       in.p[skip + 1] == '\n' && skip < p->lim.max_request_line)
+	       in.p[skip + 1] == '\n')
 		skip += 2;
 	mg_cbuf l = {in.p + skip, in.len - skip};
 	long n = find_line(l, p->lim.max_request_line, &total);

@@ -181,6 +181,10 @@ MGT_TEST(limits)
 	check_lim("GET /0123456 HTTP/1.1\r\nHost: x\r\n\r\n",
 	          "\nRL GET /0123456 1\nH Host=x" HD_KA "\nMD", &lim);
 	check_lim("GET /01234567 HTTP/1.1\r\nHost: x\r\n\r\n", "\nE414", &lim);
+	/* Empty lines before a request do not count against the limit. */
+	check_lim("\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n\r\n"
+	          "GET / HTTP/1.1\r\nHost: x\r\n\r\n",
+	          "\nRL GET / 1\nH Host=x" HD_KA "\nMD", &lim);
 	check_lim("GET / HTTP/1.1\r\nHost: x\r\nA: 1\r\nB: 2\r\nC: 3\r\n\r\n",
 	          "\nRL GET / 1\nH Host=x\nH A=1\nH B=2\nE431", &lim);
 	/* 9 + 27 + 2 = 38 > 32 bytes of header section. */
