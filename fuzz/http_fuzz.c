@@ -11,6 +11,74 @@ static http_log whole, bytes, split;
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/*
+ * Parse (in) whole and check the order of events (request line, headers,
+ * end of headers, body, trailers, end of message) and that the body is as
+ * long as the head said and within the limit.
+ */
+static void check_order(const uint8_t *in, size_t len,
+                        const mg_http_limits *lim)
+{
+	mg_http_parser p;
+	mg_http_parser_init(&p, lim);
+	uint64_t max_body = lim ? lim->max_body : 1u << 20;
+	enum { LINE, HEAD, BODY, TRAIL } at = LINE;
+	bool chunked = false;
+	uint64_t cl = 0, body = 0;
+	size_t off = 0;
+	for (;;) {
+		mg_http_event ev;
+		int r = mg_http_parse(&p, (mg_cbuf){in + off, len - off}, &ev);
+		if (r < 0) {
+			if (ev.type != MG_HTTP_ERROR || ev.status < 400 ||
+			    ev.status > 505 || !ev.reason)
+				abort();
+			return;
+		}
+		off += (size_t)r;
+		switch (ev.type) {
+		case MG_HTTP_NONE:
+			return;
+		case MG_HTTP_REQUEST_LINE:
+			if (at != LINE || !ev.method.len || !ev.target.len)
+				abort();
+			at = HEAD;
+			break;
+		case MG_HTTP_HEADER:
+			if (at != HEAD || !ev.name.len)
+				abort();
+			break;
+		case MG_HTTP_HEADERS_DONE:
+			if (at != HEAD)
+				abort();
+			at = BODY;
+			chunked = ev.chunked;
+			cl = ev.content_length;
+			body = 0;
+			break;
+		case MG_HTTP_BODY:
+			if (at != BODY || !ev.data.len)
+				abort();
+			body += ev.data.len;
+			if (body > max_body || (!chunked && body > cl))
+				abort();
+			break;
+		case MG_HTTP_TRAILER:
+			if (!chunked || (at != BODY && at != TRAIL))
+				abort();
+			at = TRAIL;
+			break;
+		case MG_HTTP_MESSAGE_DONE:
+			if ((at != BODY && at != TRAIL) || (!chunked && body != cl))
+				abort();
+			at = LINE;
+			break;
+		case MG_HTTP_ERROR:
+			abort();
+		}
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2 || size > 4096)
@@ -35,6 +103,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (strcmp(whole.s, bytes.s) != 0 || strcmp(whole.s, split.s) != 0)
 		abort();
+	check_order(in, size, lim);
 	free(in);
 	return 0;
 }
