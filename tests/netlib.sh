@@ -176,3 +176,26 @@ nl_impair_tap() {
 		fail "cannot address $host"
 	ip -n "$(nl_name "$tag")" link set "$host" up
 }
+
+# nl_concurrent_echo TAG ADDR BYTES SECONDS: 200 nc clients in TAG at once,
+# each sending BYTES of its own random data to ADDR port 7 and taking the
+# echo; fails the test unless all 200 get back exactly what they sent.
+nl_concurrent_echo() {
+	local tag=$1 addr=$2 each=$3 secs=$4
+	head -c $((200 * each)) /dev/urandom >"$TDIR/all"
+	mkdir "$TDIR/c"
+	split -b "$each" -d -a 3 "$TDIR/all" "$TDIR/c/in."
+	run timeout "$secs" ip netns exec "$(nl_name "$tag")" bash -c '
+		cd "$1" || exit 1
+		for f in in.*; do
+			nc -N "$2" 7 <"$f" >"out.${f#in.}" &
+		done
+		wait' _ "$TDIR/c" "$addr"
+	assert_rc 0
+	local bad=0 f
+	for f in "$TDIR"/c/in.*; do
+		cmp -s "$f" "$TDIR/c/out.${f##*.}" || bad=$((bad + 1))
+	done
+	[ "$(ls "$TDIR"/c/out.* | wc -l)" = 200 ] || fail "not 200 clients"
+	[ $bad = 0 ] || fail "$bad of 200 connections echoed wrong data"
+}
