@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "http_internal.h"
+
 enum {
 	S_LINE,       /* request line (leading empty lines skipped) */
 	S_HEADER,     /* field lines */
@@ -29,37 +31,6 @@ enum {
 	F_CL_BAD = 1u << 9,
 	F_CL_BIG = 1u << 10,
 };
-
-/* RFC 9110 section 5.6.2 tchar. */
-static bool is_tchar(uint8_t c)
-{
-	if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
-	    (c >= 'A' && c <= 'Z'))
-		return true;
-	return c != 0 && strchr("!#$%&'*+-.^_`|~", c) != NULL;
-}
-
-/* field-vchar, SP, HTAB (RFC 9110 section 5.5); obs-text allowed. */
-static bool is_vchar_ws(uint8_t c)
-{
-	return c == ' ' || c == '\t' || (c > 0x20 && c != 0x7f);
-}
-
-static int lower(int c)
-{
-	return c >= 'A' && c <= 'Z' ? c + 32 : c;
-}
-
-static bool ieq(mg_cbuf a, const char *s)
-{
-	size_t n = strlen(s);
-	if (a.len != n)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(a.p[i]) != s[i])
-			return false;
-	return true;
-}
 
 static int fail(mg_http_parser *p, mg_http_event *ev, int status,
                 const char *why)
@@ -104,34 +75,6 @@ void mg_http_parser_init(mg_http_parser *p, const mg_http_limits *lim)
 	start_message(p);
 }
 
-/*
- * Find a CRLF-terminated line within the first (max) bytes of (in).
- * Returns its length without CRLF and sets (*total), 0 consumed when more
- * input is needed (*total = 0), -1 when it is over (max), -2 for a bare LF
- * or a bare CR (RFC 9112 section 2.2: we accept neither, so that no
- * intermediary can split the stream differently).
- */
-static long find_line(mg_cbuf in, size_t max, size_t *total)
-{
-	size_t lim = in.len < max + 2 ? in.len : max + 2;
-	*total = 0;
-	for (size_t i = 0; i < lim; i++) {
-		if (in.p[i] == '\n')
-			return -2;
-		if (in.p[i] != '\r')
-			continue;
-		if (i + 1 >= in.len)
-			return 0;
-		if (in.p[i + 1] != '\n')
-			return -2;
-		if (i > max)
-			return -1;
-		*total = i + 2;
-		return (long)i;
-	}
-	return in.len >= max + 2 ? -1 : 0;
-}
-
 static int parse_request_line(mg_http_parser *p, mg_cbuf in,
                               mg_http_event *ev)
 {
@@ -142,7 +85,7 @@ static int parse_request_line(mg_http_parser *p, mg_cbuf in,
 	       in.p[skip + 1] == '\n')
 		skip += 2;
 	mg_cbuf l = {in.p + skip, in.len - skip};
-	long n = find_line(l, p->lim.max_request_line, &total);
+	long n = mg__http_find_line(l, p->lim.max_request_line, &total);
 	if (n == -1)
 		return fail(p, ev, 414, "request line too long");
 	if (n == -2)
@@ -150,7 +93,7 @@ static int parse_request_line(mg_http_parser *p, mg_cbuf in,
 	if (total == 0)
 		return (int)skip;
 	size_t len = (size_t)n, i = 0;
-	while (i < len && is_tchar(l.p[i]))
+	while (i < len && mg__http_tchar(l.p[i]))
 		i++;
 	if (i == 0 || i >= len || l.p[i] != ' ')
 		return fail(p, ev, 400, "bad method");
@@ -179,18 +122,9 @@ static int parse_request_line(mg_http_parser *p, mg_cbuf in,
 static void content_length(mg_http_parser *p, mg_cbuf v)
 {
 	uint64_t n = 0;
-	if (v.len == 0)
+	if (!mg__http_digits(v, &n)) {
 		p->flags |= F_CL_BAD;
-	for (size_t i = 0; i < v.len; i++) {
-		if (v.p[i] < '0' || v.p[i] > '9') {
-			p->flags |= F_CL_BAD;
-			return;
-		}
-		if (n > (UINT64_MAX - 9) / 10) {
-			p->flags |= F_CL_BAD;
-			return;
-		}
-		n = n * 10 + (uint64_t)(v.p[i] - '0');
+		return;
 	}
 	if ((p->flags & F_CL) && n != p->content_length)
 		p->flags |= F_CL_BAD;
@@ -198,41 +132,23 @@ static void content_length(mg_http_parser *p, mg_cbuf v)
 	p->content_length = n;
 }
 
-/* Walk a comma list of tokens, calling (fn) for each non-empty element. */
-static void each_element(mg_http_parser *p, mg_cbuf v,
-                         void (*fn)(mg_http_parser *, mg_cbuf))
+static void te_element(void *ctx, mg_cbuf c)
 {
-	size_t i = 0;
-	while (i <= v.len) {
-		size_t s = i;
-		while (i < v.len && v.p[i] != ',')
-			i++;
-		size_t e = i;
-		while (s < e && (v.p[s] == ' ' || v.p[s] == '\t'))
-			s++;
-		while (e > s && (v.p[e - 1] == ' ' || v.p[e - 1] == '\t'))
-			e--;
-		if (e > s)
-			fn(p, (mg_cbuf){v.p + s, e - s});
-		i++;
-	}
-}
-
-static void te_element(mg_http_parser *p, mg_cbuf c)
-{
+	mg_http_parser *p = ctx;
 	if (p->flags & F_CHUNKED_LAST)
 		p->flags |= F_TE_BAD; /* something after chunked */
-	if (ieq(c, "chunked"))
+	if (mg__http_ieq(c, "chunked"))
 		p->flags |= F_CHUNKED_LAST;
 	else
 		p->flags |= F_TE_UNKNOWN;
 }
 
-static void connection_element(mg_http_parser *p, mg_cbuf c)
+static void connection_element(void *ctx, mg_cbuf c)
 {
-	if (ieq(c, "close"))
+	mg_http_parser *p = ctx;
+	if (mg__http_ieq(c, "close"))
 		p->flags |= F_CLOSE;
-	else if (ieq(c, "keep-alive"))
+	else if (mg__http_ieq(c, "keep-alive"))
 		p->flags |= F_KEEP;
 }
 
@@ -240,41 +156,26 @@ static void connection_element(mg_http_parser *p, mg_cbuf c)
 static int field_line(mg_http_parser *p, const uint8_t *l, size_t len,
                       mg_http_event *ev, bool trailer)
 {
-	if (len > 0 && (l[0] == ' ' || l[0] == '\t'))
-		return fail(p, ev, 400, "obs-fold line");
-	size_t i = 0;
-	while (i < len && is_tchar(l[i]))
-		i++;
-	if (i < len && (l[i] == ' ' || l[i] == '\t'))
-		return fail(p, ev, 400, "whitespace before colon");
-	if (i == 0 || i >= len || l[i] != ':')
-		return fail(p, ev, 400, "bad field name");
-	mg_cbuf name = {l, i};
-	size_t s = i + 1, e = len;
-	for (size_t k = s; k < e; k++)
-		if (!is_vchar_ws(l[k]))
-			return fail(p, ev, 400, "bad character in field value");
-	while (s < e && (l[s] == ' ' || l[s] == '\t'))
-		s++;
-	while (e > s && (l[e - 1] == ' ' || l[e - 1] == '\t'))
-		e--;
-	mg_cbuf value = {l + s, e - s};
+	mg_cbuf name, value;
+	const char *why = mg__http_field(l, len, &name, &value);
+	if (why)
+		return fail(p, ev, 400, why);
 	ev->type = trailer ? MG_HTTP_TRAILER : MG_HTTP_HEADER;
 	ev->name = name;
 	ev->value = value;
 	if (trailer)
 		return 0; /* trailers never change framing (RFC 9110 6.5.1) */
-	if (ieq(name, "content-length"))
+	if (mg__http_ieq(name, "content-length"))
 		content_length(p, value);
-	else if (ieq(name, "transfer-encoding")) {
+	else if (mg__http_ieq(name, "transfer-encoding")) {
 		p->flags |= F_TE;
-		each_element(p, value, te_element);
-	} else if (ieq(name, "connection"))
-		each_element(p, value, connection_element);
-	else if (ieq(name, "host"))
+		mg__http_each_element(value, te_element, p);
+	} else if (mg__http_ieq(name, "connection"))
+		mg__http_each_element(value, connection_element, p);
+	else if (mg__http_ieq(name, "host"))
 		p->host_count++;
-	else if (ieq(name, "expect")) {
-		if (ieq(value, "100-continue"))
+	else if (mg__http_ieq(name, "expect")) {
+		if (mg__http_ieq(value, "100-continue"))
 			p->flags |= F_EXPECT;
 		else
 			p->flags |= F_EXPECT_BAD;
@@ -322,7 +223,7 @@ static int section_line(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
                         bool trailer)
 {
 	size_t total, room = p->lim.max_header_bytes - p->section_bytes;
-	long n = find_line(in, room < 2 ? 0 : room - 2, &total);
+	long n = mg__http_find_line(in, room < 2 ? 0 : room - 2, &total);
 	if (n == -1)
 		return fail(p, ev, 431, trailer ? "trailer section too large"
 		                                 : "header section too large");
@@ -349,39 +250,17 @@ static int section_line(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
 static int chunk_size(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
 {
 	size_t total;
-	long n = find_line(in, p->lim.max_chunk_line, &total);
+	long n = mg__http_find_line(in, p->lim.max_chunk_line, &total);
 	if (n == -1)
 		return fail(p, ev, 400, "chunk size line too long");
 	if (n == -2)
 		return fail(p, ev, 400, "bare CR or LF in chunk size line");
 	if (total == 0)
 		return 0;
-	size_t len = (size_t)n, i = 0;
-	uint64_t size = 0;
-	for (; i < len; i++) {
-		int c = lower(in.p[i]), d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else
-			break;
-		if (size >> 60)
-			return fail(p, ev, 400, "chunk size overflows");
-		size = size << 4 | (uint64_t)d;
-	}
-	if (i == 0)
-		return fail(p, ev, 400, "bad chunk size");
-	/* chunk-ext = *( BWS ";" BWS ext-name [ BWS "=" BWS ext-val ] ):
-	 * ignored, but only printable text may follow the size. */
-	size_t k = i;
-	while (k < len && (in.p[k] == ' ' || in.p[k] == '\t'))
-		k++;
-	if (k < len && in.p[k] != ';')
-		return fail(p, ev, 400, "bad chunk extension");
-	for (; k < len; k++)
-		if (!is_vchar_ws(in.p[k]))
-			return fail(p, ev, 400, "bad chunk extension");
+	uint64_t size;
+	const char *why = mg__http_chunk_line(in.p, (size_t)n, &size);
+	if (why)
+		return fail(p, ev, 400, why);
 	if (size > p->lim.max_body - p->body_total)
 		return fail(p, ev, 413, "chunked body over the limit");
 	if (size == 0) {
