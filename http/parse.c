@@ -289,6 +289,15 @@ static int body_bytes(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
 	return (int)n;
 }
 
+uint64_t mg_http_parser_body_pending(const mg_http_parser *p)
+{
+	if (p->state == S_BODY || p->state == S_CHUNK_DATA)
+		return p->remaining;
+	if (p->state == S_HDONE && !(p->flags & F_TE))
+		return p->remaining;
+	return 0;
+}
+
 int mg_http_parse(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
 {
 	memset(ev, 0, sizeof *ev);

@@ -95,6 +95,15 @@ void mg_http_parser_init(mg_http_parser *p, const mg_http_limits *lim);
 int mg_http_parse(mg_http_parser *p, mg_cbuf in, mg_http_event *ev);
 
 /*
+ * Body bytes that come next in the stream with no framing in between: the
+ * rest of a Content-Length body or of the current chunk's data (0 anywhere
+ * else, and before HEADERS_DONE). A caller that has no unparsed input MAY
+ * read up to that many bytes straight into a buffer of its own and pass
+ * them to mg_http_parse() there: they come back as one BODY event.
+ */
+uint64_t mg_http_parser_body_pending(const mg_http_parser *p);
+
+/*
  * Response writer: appends to (out.p) up to (out.len) bytes; (used) grows.
  * The first failure sticks in (err): MG_ENOSPC when a write does not fit
  * (nothing of it is written), MG_EINVAL for a bad status, a name that is
