@@ -48,7 +48,6 @@ void mg__http_each_element(mg_cbuf v, void (*fn)(void *ctx, mg_cbuf el),
  * extensions that are skipped but must be printable (RFC 9112 section
  * 7.1.1). NULL with (*size) set, or the rule it breaks.
  */
-const char *mg__http_chunk_line(const uint8_t *l, size_t len,
-                                uint64_t *size);
+const char *mg__http_chunk_line(const uint8_t *l, size_t len, uint64_t *size);
 
 #endif

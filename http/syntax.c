@@ -119,8 +119,7 @@ void mg__http_each_element(mg_cbuf v, void (*fn)(void *ctx, mg_cbuf el),
 	}
 }
 
-const char *mg__http_chunk_line(const uint8_t *l, size_t len,
-                                uint64_t *size)
+const char *mg__http_chunk_line(const uint8_t *l, size_t len, uint64_t *size)
 {
 	size_t i = 0;
 	uint64_t n = 0;
