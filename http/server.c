@@ -159,7 +159,14 @@ int mg__http_dispatch(mg__http_conn *c)
 		                           path_seen ? allow : NULL);
 	}
 	int rc = fn(req, &c->res, arg);
-	if (rc < 0)
+	/* What the peer caused is not the handler's fault. */
+	bool peer = rc == c->res.err || rc == c->body_err ||
+	            rc == MG_ETIMEDOUT || rc == MG_ECANCELED;
+	if (rc < 0 && peer)
+		MG_LOG(httpd, DEBUG, "handler of %.*s: %s",
+		       (int)req->method.len, (const char *)req->method.p,
+		       mg_strerror(rc));
+	else if (rc < 0)
 		MG_LOG(httpd, WARN, "handler of %.*s %.*s: %s",
 		       (int)req->method.len, (const char *)req->method.p,
 		       (int)(req->path.len > 200 ? 200 : req->path.len),

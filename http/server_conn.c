@@ -77,6 +77,7 @@ static void next_request(mg__http_conn *c)
 	c->req.conn = c;
 	c->req.version_minor = 1;
 	c->in_body = c->expect = c->continue_sent = c->body_done = false;
+	c->body_timed_out = false;
 	c->keep_alive = true;
 	c->body_status = c->body_err = 0;
 	mg__http_response_reset(c);
@@ -116,7 +117,7 @@ static int read_head(mg__http_conn *c, bool first)
 			continue;
 		case MG_HTTP_HEADERS_DONE:
 			c->keep_alive = ev.keep_alive;
-			c->expect = ev.expect_continue && ev.version_minor == 1;
+			c->expect = ev.expect_continue && c->req.version_minor == 1;
 			c->req.chunked = ev.chunked;
 			c->req.content_length = ev.content_length;
 			c->head_len = c->off;

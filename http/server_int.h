@@ -80,6 +80,7 @@ typedef struct mg__http_conn {
 	bool keep_alive;         /* the request allows another after it */
 	bool expect, continue_sent;
 	bool body_done;          /* MESSAGE_DONE seen */
+	bool body_timed_out;     /* a body read timed out */
 	bool close;              /* close after this response */
 	int body_status;         /* the parser's status for a bad body */
 	int body_err;            /* sticky error of body reads */

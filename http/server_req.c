@@ -126,6 +126,8 @@ static int send_continue(mg__http_conn *c)
 
 static int body_fail(mg__http_conn *c, int err)
 {
+	if (err == MG_ETIMEDOUT)
+		c->body_timed_out = true;
 	if (err == MG_ETIMEDOUT || err == MG_ECANCELED)
 		return err;
 	c->body_err = err;

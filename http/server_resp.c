@@ -314,6 +314,13 @@ void mg__http_response_finish(mg__http_conn *c, int rc)
 		if (rc == 0)
 			MG_LOG(httpd, WARN, "handler sent no response");
 		int st = c->body_status ? c->body_status : 500;
+		if (rc == MG_ECANCELED && c->srv->closing)
+			st = 503; /* the server is going away */
+		/* RFC 9110 section 15.5.9: the body did not come in time. */
+		if (rc == MG_ETIMEDOUT && c->body_timed_out && !c->body_done) {
+			st = 408;
+			c->close = true;
+		}
 		mg__http_send_error(c, st, NULL);
 		return;
 	}

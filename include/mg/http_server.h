@@ -20,8 +20,9 @@
  *   that matches but not for the method: 405 with Allow.
  * - A handler that returns an error, or returns without answering, before
  *   the response head is sent: 500 (a body parse error of the request
- *   instead gives the parser's status and closes). After the head: the
- *   connection closes, so the peer sees the response cut short.
+ *   instead gives the parser's status, and MG_ETIMEDOUT from a body read
+ *   gives 408; both close). After the head: the connection closes, so
+ *   the peer sees the response cut short.
  * - Date (when a wall clock is given), Content-Length or
  *   Transfer-Encoding, Connection: close or keep-alive as needed.
  * - HEAD runs the handler of GET; the head is the same and no body byte
@@ -38,7 +39,9 @@
  *   close. Closing shuts the write side first and reads what the peer
  *   still sends for a moment, so that the last response is not lost to a
  *   TCP reset (RFC 9112 section 9.6).
- * - Beyond max_connections, a new connection gets 503 and is closed.
+ * - Beyond max_connections, the oldest connection waiting for a request
+ *   with nothing received is closed to make room; if none is, the new
+ *   connection gets 503 and is closed.
  *
  * Conventions are those of mg/flow.h: absolute monotonic deadlines,
  * blocking calls only from the connection's fiber, 0 or negative MG_E
@@ -162,8 +165,9 @@ uint16_t mg_http_server_port(mg_http_server *s);
 int mg_http_server_serve(mg_http_server *s, mg_flow *flow);
 
 /*
- * Stop listening, cancel every connection's fiber, wait until they have
- * ended, and free (s). MUST NOT be called from a connection's fiber (a
+ * Stop listening, cancel every connection's fiber (a handler cancelled
+ * before answering gets 503 sent for it), wait until they have ended, and
+ * free (s). MUST NOT be called from a connection's fiber (a
  * handler). NULL is ignored.
  */
 void mg_http_server_free(mg_http_server *s);

@@ -255,3 +255,45 @@ MGT_TEST(error_sticks_until_init)
 	ASSERT_EQ(ev.type, MG_HTTP_REQUEST_LINE);
 	ASSERT_EQ(mg_http_parse(&p, mg_cbuf_make(good, 0), &ev), 0);
 }
+
+/* Parse (in) up to the first event of (type); the bytes consumed. */
+static size_t parse_to(mg_http_parser *p, const char *in,
+                       mg_http_event_type type)
+{
+	size_t off = 0;
+	mg_http_event ev;
+	do {
+		int n = mg_http_parse(p, mg_cbuf_str(in + off), &ev);
+		ASSERT_CMP(n, >=, 0);
+		off += (size_t)n;
+	} while (ev.type != type && ev.type != MG_HTTP_NONE);
+	ASSERT_EQ(ev.type, type);
+	return off;
+}
+
+MGT_TEST(body_pending_counts_unframed_body_bytes)
+{
+	mg_http_parser p;
+	mg_http_parser_init(&p, NULL);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 0);
+	parse_to(&p, "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\n",
+	         MG_HTTP_HEADERS_DONE);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 10);
+	parse_to(&p, "abcd", MG_HTTP_BODY);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 6);
+	/* Bytes read straight into another buffer parse there. */
+	mg_http_event ev;
+	ASSERT_EQ(mg_http_parse(&p, mg_cbuf_str("efghij"), &ev), 6);
+	ASSERT_EQ(ev.type, MG_HTTP_BODY);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 0);
+
+	mg_http_parser_init(&p, NULL);
+	parse_to(&p, "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: "
+	             "chunked\r\n\r\n",
+	         MG_HTTP_HEADERS_DONE);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 0); /* size line next */
+	parse_to(&p, "a\r\n0123", MG_HTTP_BODY);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 6);
+	parse_to(&p, "456789", MG_HTTP_BODY);
+	ASSERT_EQ(mg_http_parser_body_pending(&p), 0); /* CRLF next */
+}
