@@ -14,8 +14,9 @@ bool mg__http_tchar(uint8_t c);
 /* field-vchar, SP or HTAB (RFC 9110 section 5.5); obs-text allowed. */
 bool mg__http_text(uint8_t c);
 
-/* (a) equals the lower-case (s) ignoring ASCII case. */
+/* (a) equals (s) or (b) ignoring ASCII case. */
 bool mg__http_ieq(mg_cbuf a, const char *s);
+bool mg__http_ieq_buf(mg_cbuf a, mg_cbuf b);
 
 /*
  * Find a CRLF-terminated line within the first (max) bytes of (in).

@@ -323,6 +323,15 @@ static int body_data(mg_http_resp_parser *p, mg_cbuf in, mg_http_resp_event *ev,
 	return (int)n;
 }
 
+uint64_t mg_http_resp_parser_body_pending(const mg_http_resp_parser *p)
+{
+	if (p->state == S_LENGTH || p->state == S_CHUNK)
+		return p->remaining;
+	if (p->state == S_UNTIL_EOF)
+		return p->lim.max_body - p->body_total;
+	return 0;
+}
+
 /* More input is needed in (p)'s state, with (left) bytes unconsumed. */
 static int starved(mg_http_resp_parser *p, size_t left, mg_http_resp_event *ev)
 {

@@ -21,15 +21,19 @@ static int lower(int c)
 	return c >= 'A' && c <= 'Z' ? c + 32 : c;
 }
 
-bool mg__http_ieq(mg_cbuf a, const char *s)
+bool mg__http_ieq_buf(mg_cbuf a, mg_cbuf b)
 {
-	size_t n = strlen(s);
-	if (a.len != n)
+	if (a.len != b.len)
 		return false;
-	for (size_t i = 0; i < n; i++)
-		if (lower(a.p[i]) != s[i])
+	for (size_t i = 0; i < a.len; i++)
+		if (lower(a.p[i]) != lower(b.p[i]))
 			return false;
 	return true;
+}
+
+bool mg__http_ieq(mg_cbuf a, const char *s)
+{
+	return mg__http_ieq_buf(a, (mg_cbuf){(const uint8_t *)s, strlen(s)});
 }
 
 long mg__http_find_line(mg_cbuf in, size_t max, size_t *total)
