@@ -25,15 +25,20 @@ static int resize(mg__http_conn *c, size_t cap)
 	mg_cbuf *v[] = {&c->req.method, &c->req.target, &c->req.path,
 	                &c->req.query, &c->req.rest};
 	size_t at[5];
-	for (size_t i = 0; i < 5; i++)
-		at[i] = v[i]->p ? (size_t)(v[i]->p - c->buf) : 0;
+	bool in[5];
+	/* A view may also be a constant ("/" for "http://host"). */
+	for (size_t i = 0; i < 5; i++) {
+		uintptr_t p = (uintptr_t)v[i]->p, b = (uintptr_t)c->buf;
+		in[i] = p >= b && p <= b + c->cap;
+		at[i] = in[i] ? (size_t)(p - b) : 0;
+	}
 	uint8_t *nb = realloc(c->buf, cap);
 	if (!nb)
 		return MG_ENOMEM;
 	c->buf = nb;
 	c->cap = cap;
 	for (size_t i = 0; i < 5; i++)
-		if (v[i]->p)
+		if (in[i])
 			v[i]->p = nb + at[i];
 	return 0;
 }
