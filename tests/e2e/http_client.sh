@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The HTTP client end to end: examples/http/get against a Python HTTP/1.1
-# server (tests/e2e/http_server.py) in a network namespace of the test's
+# server (tests/e2e/http_origin.py) in a network namespace of the test's
 # own, on the socket stack (loopback), on unix-direct and on hvt (a tap).
 # Each target fetches a 1 MiB file by Content-Length and chunked, and a
 # small one, on one kept connection (the server counts its connections),
@@ -10,7 +10,7 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
 BUILD=$E2E_TMP/build
-SERVER=$ROOT/tests/e2e/http_server.py
+SERVER=$ROOT/tests/e2e/http_origin.py
 BIG=$E2E_TMP/big
 head -c 1048576 /dev/urandom >"$BIG"
 
