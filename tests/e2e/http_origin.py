@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A small HTTP/1.1 server for tests/e2e/http_client.sh.
 
-  http_server.py ADDR PORT FILE
+  http_origin.py ADDR PORT FILE
 
 GET /file    FILE with Content-Length
 GET /chunked FILE in chunks of 10000 bytes
