@@ -126,8 +126,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	    !resp_drive(in, size, 1, 1, eof, method, lim, &bytes) ||
 	    !resp_drive(in, size, cut, 0, eof, method, lim, &split))
 		abort();
-	if (strcmp(whole.s, bytes.s) != 0 || strcmp(whole.s, split.s) != 0 ||
-	    whole.rc != bytes.rc || whole.rc != split.rc)
+	if (strcmp(whole.h.s, bytes.h.s) != 0 ||
+	    strcmp(whole.h.s, split.h.s) != 0 || whole.rc != bytes.rc ||
+	    whole.rc != split.rc)
 		abort();
 	check_order(in, size, eof, method, lim);
 	free(in);

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include <mg/buf.h>
+#include <mg/http.h>
 
 /* RFC 9110 section 5.6.2 tchar. */
 bool mg__http_tchar(uint8_t c);
@@ -44,11 +45,38 @@ bool mg__http_digits(mg_cbuf v, uint64_t *n);
 void mg__http_each_element(mg_cbuf v, void (*fn)(void *ctx, mg_cbuf el),
                            void *ctx);
 
+/* Results of the line readers below, besides a count of bytes consumed
+ * (0: more input needed). */
+#define MG__HTTP_OVER (-1) /* over a limit */
+#define MG__HTTP_BAD  (-2) /* malformed */
+
+/* (*out): (in) (NULL: all 0) with defaults for its 0 fields; (max_body)
+ * for max_body. */
+void mg__http_limits(mg_http_limits *out, const mg_http_limits *in,
+                     uint64_t max_body);
+
 /*
- * The chunk-size line (l) of (len) bytes, CRLF excluded: hex size, then
- * extensions that are skipped but must be printable (RFC 9112 section
- * 7.1.1). NULL with (*size) set, or the rule it breaks.
+ * One line of a header or trailer section (RFC 9112 section 5), the
+ * section bounded by (lim): max_header_bytes with CRLFs, counted in
+ * (*bytes), and max_headers field lines, counted in (*count). Returns the
+ * bytes consumed, with (*name) and (*value) set, or both empty for the
+ * empty line ending the section; 0; MG__HTTP_OVER or MG__HTTP_BAD with
+ * (*why) set.
  */
-const char *mg__http_chunk_line(const uint8_t *l, size_t len, uint64_t *size);
+long mg__http_section_line(mg_cbuf in, const mg_http_limits *lim, bool trailer,
+                           size_t *bytes, size_t *count, mg_cbuf *name,
+                           mg_cbuf *value, const char **why);
+
+/*
+ * A chunk-size line of at most (max) bytes: hex size, then extensions
+ * that are skipped but must be printable (RFC 9112 section 7.1.1).
+ * Returns the bytes consumed with (*size) set; 0; MG__HTTP_OVER or
+ * MG__HTTP_BAD with (*why) set.
+ */
+long mg__http_chunk_size(mg_cbuf in, size_t max, uint64_t *size,
+                         const char **why);
+
+/* The CRLF after chunk data: 2, 0, or MG__HTTP_BAD. */
+int mg__http_chunk_end(mg_cbuf in);
 
 #endif

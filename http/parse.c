@@ -60,18 +60,7 @@ static void start_message(mg_http_parser *p)
 void mg_http_parser_init(mg_http_parser *p, const mg_http_limits *lim)
 {
 	memset(p, 0, sizeof *p);
-	if (lim)
-		p->lim = *lim;
-	if (!p->lim.max_request_line)
-		p->lim.max_request_line = 8192;
-	if (!p->lim.max_header_bytes)
-		p->lim.max_header_bytes = 16384;
-	if (!p->lim.max_headers)
-		p->lim.max_headers = 100;
-	if (!p->lim.max_body)
-		p->lim.max_body = 1u << 20;
-	if (!p->lim.max_chunk_line)
-		p->lim.max_chunk_line = 256;
+	mg__http_limits(&p->lim, lim, 1u << 20);
 	start_message(p);
 }
 
@@ -153,13 +142,9 @@ static void connection_element(void *ctx, mg_cbuf c)
 }
 
 /* One field line of (len) bytes at (l); the header or trailer section. */
-static int field_line(mg_http_parser *p, const uint8_t *l, size_t len,
+static int field_line(mg_http_parser *p, mg_cbuf name, mg_cbuf value,
                       mg_http_event *ev, bool trailer)
 {
-	mg_cbuf name, value;
-	const char *why = mg__http_field(l, len, &name, &value);
-	if (why)
-		return fail(p, ev, 400, why);
 	ev->type = trailer ? MG_HTTP_TRAILER : MG_HTTP_HEADER;
 	ev->name = name;
 	ev->value = value;
@@ -222,45 +207,34 @@ static int headers_done(mg_http_parser *p, mg_http_event *ev)
 static int section_line(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
                         bool trailer)
 {
-	size_t total, room = p->lim.max_header_bytes - p->section_bytes;
-	long n = mg__http_find_line(in, room < 2 ? 0 : room - 2, &total);
-	if (n == -1)
-		return fail(p, ev, 431, trailer ? "trailer section too large"
-		                                 : "header section too large");
-	if (n == -2)
-		return fail(p, ev, 400, "bare CR or LF in field line");
-	if (total == 0)
+	mg_cbuf name, value;
+	const char *why;
+	long n = mg__http_section_line(in, &p->lim, trailer, &p->section_bytes,
+	                               &p->section_count, &name, &value, &why);
+	if (n < 0)
+		return fail(p, ev, n == MG__HTTP_OVER ? 431 : 400, why);
+	if (n == 0)
 		return 0;
-	p->section_bytes += total;
-	if (n == 0) {
+	if (!name.len) {
 		if (trailer) {
 			p->state = S_DONE;
 			ev->type = MG_HTTP_NONE;
-			return (int)total;
+			return (int)n;
 		}
 		int r = headers_done(p, ev);
-		return r < 0 ? r : (int)total;
+		return r < 0 ? r : (int)n;
 	}
-	if (++p->section_count > p->lim.max_headers)
-		return fail(p, ev, 431, "too many fields");
-	int r = field_line(p, in.p, (size_t)n, ev, trailer);
-	return r < 0 ? r : (int)total;
+	int r = field_line(p, name, value, ev, trailer);
+	return r < 0 ? r : (int)n;
 }
 
 static int chunk_size(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
 {
-	size_t total;
-	long n = mg__http_find_line(in, p->lim.max_chunk_line, &total);
-	if (n == -1)
-		return fail(p, ev, 400, "chunk size line too long");
-	if (n == -2)
-		return fail(p, ev, 400, "bare CR or LF in chunk size line");
-	if (total == 0)
-		return 0;
 	uint64_t size;
-	const char *why = mg__http_chunk_line(in.p, (size_t)n, &size);
-	if (why)
-		return fail(p, ev, 400, why);
+	const char *why;
+	long n = mg__http_chunk_size(in, p->lim.max_chunk_line, &size, &why);
+	if (n <= 0)
+		return n < 0 ? fail(p, ev, 400, why) : 0;
 	if (size > p->lim.max_body - p->body_total)
 		return fail(p, ev, 413, "chunked body over the limit");
 	if (size == 0) {
@@ -271,7 +245,7 @@ static int chunk_size(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
 		p->remaining = size;
 		p->state = S_CHUNK_DATA;
 	}
-	return (int)total;
+	return (int)n;
 }
 
 static int body_bytes(mg_http_parser *p, mg_cbuf in, mg_http_event *ev,
@@ -333,17 +307,12 @@ int mg_http_parse(mg_http_parser *p, mg_cbuf in, mg_http_event *ev)
 			r = body_bytes(p, rest, ev, S_CHUNK_CRLF);
 			break;
 		case S_CHUNK_CRLF:
-			if (rest.len < 2) {
-				if (rest.len == 1 && rest.p[0] != '\r')
-					return fail(p, ev, 400, "chunk data "
-					            "not followed by CRLF");
-				break;
-			}
-			if (rest.p[0] != '\r' || rest.p[1] != '\n')
+			r = mg__http_chunk_end(rest);
+			if (r < 0)
 				return fail(p, ev, 400,
 				            "chunk data not followed by CRLF");
-			p->state = S_CHUNK_SIZE;
-			r = 2;
+			if (r)
+				p->state = S_CHUNK_SIZE;
 			break;
 		case S_TRAILER:
 			r = section_line(p, rest, ev, true);

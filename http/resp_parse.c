@@ -66,18 +66,7 @@ static void next_response(mg_http_resp_parser *p, unsigned keep)
 void mg_http_resp_parser_init(mg_http_resp_parser *p, const mg_http_limits *lim)
 {
 	memset(p, 0, sizeof *p);
-	if (lim)
-		p->lim = *lim;
-	if (!p->lim.max_request_line)
-		p->lim.max_request_line = 8192;
-	if (!p->lim.max_header_bytes)
-		p->lim.max_header_bytes = 16384;
-	if (!p->lim.max_headers)
-		p->lim.max_headers = 100;
-	if (!p->lim.max_body)
-		p->lim.max_body = UINT64_MAX;
-	if (!p->lim.max_chunk_line)
-		p->lim.max_chunk_line = 256;
+	mg__http_limits(&p->lim, lim, UINT64_MAX);
 	next_response(p, 0);
 }
 
@@ -237,65 +226,54 @@ static int headers_done(mg_http_resp_parser *p, mg_http_resp_event *ev)
 	return 0;
 }
 
+/* A line reader's refusal (n) as an error. */
+static int line_error(mg_http_resp_parser *p, mg_http_resp_event *ev, long n,
+                      const char *why)
+{
+	return fail(p, ev, n == MG__HTTP_OVER ? MG_EMSGSIZE : MG_EPROTO, why);
+}
+
 /* One line of the header or trailer section, bounded in bytes and count. */
 static int field_section(mg_http_resp_parser *p, mg_cbuf in,
                          mg_http_resp_event *ev, bool trailers)
 {
-	size_t total, room = p->lim.max_header_bytes - p->section_bytes;
-	long n = mg__http_find_line(in, room < 2 ? 0 : room - 2, &total);
-	if (n == -1)
-		return fail(p, ev, MG_EMSGSIZE,
-		            trailers ? "trailer section too large"
-		                     : "header section too large");
-	if (n == -2)
-		return fail(p, ev, MG_EPROTO, "bare CR or LF in field line");
-	if (total == 0)
-		return 0;
-	p->section_bytes += total;
-	if (n == 0) {
-		if (trailers) {
-			p->state = S_COMPLETE;
-			return (int)total;
-		}
+	const char *why;
+	long n = mg__http_section_line(in, &p->lim, trailers, &p->section_bytes,
+	                               &p->section_count, &ev->name, &ev->value,
+	                               &why);
+	if (n <= 0)
+		return n == 0 ? 0 : line_error(p, ev, n, why);
+	if (ev->name.len == 0 && trailers) {
+		p->state = S_COMPLETE;
+	} else if (ev->name.len == 0) {
 		int r = headers_done(p, ev);
-		return r < 0 ? r : (int)total;
+		if (r < 0)
+			return r;
+	} else {
+		ev->type =
+		    trailers ? MG_HTTP_RESP_TRAILER : MG_HTTP_RESP_HEADER;
+		/* Trailers never change framing (RFC 9110 section 6.5.1). */
+		if (!trailers)
+			framing_field(p, ev->name, ev->value);
 	}
-	if (++p->section_count > p->lim.max_headers)
-		return fail(p, ev, MG_EMSGSIZE, "too many fields");
-	const char *why =
-	    mg__http_field(in.p, (size_t)n, &ev->name, &ev->value);
-	if (why)
-		return fail(p, ev, MG_EPROTO, why);
-	ev->type = trailers ? MG_HTTP_RESP_TRAILER : MG_HTTP_RESP_HEADER;
-	/* Trailers never change framing (RFC 9110 section 6.5.1). */
-	if (!trailers)
-		framing_field(p, ev->name, ev->value);
-	return (int)total;
+	return (int)n;
 }
 
 static int chunk_size_line(mg_http_resp_parser *p, mg_cbuf in,
                            mg_http_resp_event *ev)
 {
-	size_t total;
 	uint64_t size;
-	long n = mg__http_find_line(in, p->lim.max_chunk_line, &total);
-	if (n == -1)
-		return fail(p, ev, MG_EMSGSIZE, "chunk size line too long");
-	if (n == -2)
-		return fail(p, ev, MG_EPROTO,
-		            "bare CR or LF in chunk size line");
-	if (total == 0)
-		return 0;
-	const char *why = mg__http_chunk_line(in.p, (size_t)n, &size);
-	if (why)
-		return fail(p, ev, MG_EPROTO, why);
+	const char *why;
+	long n = mg__http_chunk_size(in, p->lim.max_chunk_line, &size, &why);
+	if (n <= 0)
+		return n == 0 ? 0 : line_error(p, ev, n, why);
 	if (size > p->lim.max_body - p->body_total)
 		return fail(p, ev, MG_EMSGSIZE, "chunked body over the limit");
 	p->remaining = size;
 	p->state = size ? S_CHUNK : S_TRAILERS;
 	p->section_bytes = 0;
 	p->section_count = 0;
-	return (int)total;
+	return (int)n;
 }
 
 /* Up to (p->remaining) body bytes of (in), then state (then); a body
@@ -367,8 +345,6 @@ int mg_http_resp_parse(mg_http_resp_parser *p, mg_cbuf in,
 			r = field_section(p, rest, ev, false);
 			break;
 		case S_LENGTH:
-			r = body_data(p, rest, ev, S_COMPLETE);
-			break;
 		case S_UNTIL_EOF:
 			r = body_data(p, rest, ev, S_COMPLETE);
 			break;
@@ -379,16 +355,12 @@ int mg_http_resp_parse(mg_http_resp_parser *p, mg_cbuf in,
 			r = body_data(p, rest, ev, S_CHUNK_END);
 			break;
 		case S_CHUNK_END:
-			if (rest.len >= 1 && rest.p[0] != '\r')
+			r = mg__http_chunk_end(rest);
+			if (r < 0)
 				return fail(p, ev, MG_EPROTO,
 				            "chunk data not followed by CRLF");
-			if (rest.len < 2)
-				break;
-			if (rest.p[1] != '\n')
-				return fail(p, ev, MG_EPROTO,
-				            "chunk data not followed by CRLF");
-			p->state = S_SIZE;
-			r = 2;
+			if (r)
+				p->state = S_SIZE;
 			break;
 		case S_TRAILERS:
 			r = field_section(p, rest, ev, true);

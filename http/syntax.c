@@ -123,7 +123,7 @@ void mg__http_each_element(mg_cbuf v, void (*fn)(void *ctx, mg_cbuf el),
 	}
 }
 
-const char *mg__http_chunk_line(const uint8_t *l, size_t len, uint64_t *size)
+static const char *chunk_line(const uint8_t *l, size_t len, uint64_t *size)
 {
 	size_t i = 0;
 	uint64_t n = 0;
@@ -152,4 +152,77 @@ const char *mg__http_chunk_line(const uint8_t *l, size_t len, uint64_t *size)
 			return "bad chunk extension";
 	*size = n;
 	return NULL;
+}
+
+void mg__http_limits(mg_http_limits *out, const mg_http_limits *in,
+                     uint64_t max_body)
+{
+	*out = in ? *in : (mg_http_limits){0};
+	if (!out->max_request_line)
+		out->max_request_line = 8192;
+	if (!out->max_header_bytes)
+		out->max_header_bytes = 16384;
+	if (!out->max_headers)
+		out->max_headers = 100;
+	if (!out->max_body)
+		out->max_body = max_body;
+	if (!out->max_chunk_line)
+		out->max_chunk_line = 256;
+}
+
+long mg__http_section_line(mg_cbuf in, const mg_http_limits *lim, bool trailer,
+                           size_t *bytes, size_t *count, mg_cbuf *name,
+                           mg_cbuf *value, const char **why)
+{
+	size_t total, room = lim->max_header_bytes - *bytes;
+	long n = mg__http_find_line(in, room < 2 ? 0 : room - 2, &total);
+	if (n == -1) {
+		*why = trailer ? "trailer section too large"
+		               : "header section too large";
+		return MG__HTTP_OVER;
+	}
+	if (n == -2) {
+		*why = "bare CR or LF in field line";
+		return MG__HTTP_BAD;
+	}
+	if (total == 0)
+		return 0;
+	*bytes += total;
+	*name = *value = (mg_cbuf){NULL, 0};
+	if (n == 0)
+		return (long)total;
+	if (++*count > lim->max_headers) {
+		*why = "too many fields";
+		return MG__HTTP_OVER;
+	}
+	*why = mg__http_field(in.p, (size_t)n, name, value);
+	return *why ? MG__HTTP_BAD : (long)total;
+}
+
+long mg__http_chunk_size(mg_cbuf in, size_t max, uint64_t *size,
+                         const char **why)
+{
+	size_t total;
+	long n = mg__http_find_line(in, max, &total);
+	if (n == -1) {
+		*why = "chunk size line too long";
+		return MG__HTTP_OVER;
+	}
+	if (n == -2) {
+		*why = "bare CR or LF in chunk size line";
+		return MG__HTTP_BAD;
+	}
+	if (total == 0)
+		return 0;
+	*why = chunk_line(in.p, (size_t)n, size);
+	return *why ? MG__HTTP_BAD : (long)total;
+}
+
+int mg__http_chunk_end(mg_cbuf in)
+{
+	if (in.len >= 1 && in.p[0] != '\r')
+		return MG__HTTP_BAD;
+	if (in.len < 2)
+		return 0;
+	return in.p[1] == '\n' ? 2 : MG__HTTP_BAD;
 }

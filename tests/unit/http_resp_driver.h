@@ -5,56 +5,44 @@
 
 #include <mg/http_client.h>
 
+#include "http_driver.h"
+
 #include <stdio.h>
 #include <string.h>
 
+/* The events as text (http_driver.h's log), and the error returned. */
 typedef struct resp_log {
-	char s[16384];
-	size_t n;
-	bool in_body; /* last event was BODY: the next BODY data joins it */
-	int rc;       /* the error returned, 0 if none */
+	http_log h;
+	int rc; /* 0 if none */
 } resp_log;
-
-static inline void resp_log_put(resp_log *l, const void *s, size_t n)
-{
-	if (n > sizeof l->s - 1 - l->n)
-		n = sizeof l->s - 1 - l->n;
-	if (n)
-		memcpy(l->s + l->n, s, n);
-	l->n += n;
-	l->s[l->n] = 0;
-}
 
 static inline void resp_log_str(resp_log *l, const char *s)
 {
-	resp_log_put(l, s, strlen(s));
+	http_log_put(&l->h, s, strlen(s));
 }
 
 static inline void resp_log_field(resp_log *l, const char *tag,
                                   const mg_http_resp_event *ev)
 {
-	resp_log_str(l, tag);
-	resp_log_put(l, ev->name.p, ev->name.len);
-	resp_log_str(l, "=");
-	resp_log_put(l, ev->value.p, ev->value.len);
+	http_log_fmt(&l->h, tag, ev->name, "=", ev->value);
 }
 
 static inline void resp_log_event(resp_log *l, const mg_http_resp_event *ev)
 {
 	char t[128];
-	if (ev->type == MG_HTTP_RESP_BODY && l->in_body) {
-		resp_log_put(l, ev->data.p, ev->data.len);
+	if (ev->type == MG_HTTP_RESP_BODY && l->h.in_body) {
+		http_log_put(&l->h, (const char *)ev->data.p, ev->data.len);
 		return;
 	}
-	l->in_body = ev->type == MG_HTTP_RESP_BODY;
+	l->h.in_body = ev->type == MG_HTTP_RESP_BODY;
 	switch (ev->type) {
 	case MG_HTTP_RESP_NONE:
 		break;
 	case MG_HTTP_RESP_STATUS:
 		snprintf(t, sizeof t, "\nS %d %d ", ev->version_minor,
 		         ev->status);
-		resp_log_str(l, t);
-		resp_log_put(l, ev->phrase.p, ev->phrase.len);
+		http_log_put(&l->h, t, strlen(t));
+		http_log_put(&l->h, (const char *)ev->phrase.p, ev->phrase.len);
 		break;
 	case MG_HTTP_RESP_HEADER:
 		resp_log_field(l, "\nH ", ev);
@@ -71,7 +59,7 @@ static inline void resp_log_event(resp_log *l, const mg_http_resp_event *ev)
 		break;
 	case MG_HTTP_RESP_BODY:
 		resp_log_str(l, "\nB ");
-		resp_log_put(l, ev->data.p, ev->data.len);
+		http_log_put(&l->h, (const char *)ev->data.p, ev->data.len);
 		break;
 	case MG_HTTP_RESP_DONE:
 		resp_log_str(l, "\nD");
@@ -106,9 +94,9 @@ static inline bool resp_drive(const uint8_t *in, size_t len, size_t first,
 	mg_cbuf m =
 	    method ? mg_cbuf_make(method, strlen(method)) : mg_cbuf_make("", 0);
 	mg_http_resp_parser_method(&p, m);
-	l->n = 0;
-	l->s[0] = 0;
-	l->in_body = false;
+	l->h.n = 0;
+	l->h.s[0] = 0;
+	l->h.in_body = false;
 	l->rc = 0;
 	size_t have = 0, off = 0;
 	bool ok = true, ended = false, closing = false;

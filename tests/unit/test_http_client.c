@@ -1,20 +1,13 @@
 /* The HTTP client over scripted in-memory connections. */
 #include <mg/http_client.h>
 
-#include "http_fake_flow.h"
-#include "mgtest.h"
+#include "http_client_fake.h"
 
-static fake_conn conns[4];
-static fake_stack stack;
-static mg_stackv4 net = {&fake_stack_ops, &stack};
 static const mg_ipv4_endpoint server = {{0x0a000001}, 8080};
 
 static mg_http_client *client(const mg_http_client_opts *o)
 {
-	stack = (fake_stack){conns, 4, 0, {{0}, 0}};
-	mg_http_client *c;
-	ASSERT_EQ(mg_http_client_new(&net, server, o, &c), 0);
-	return c;
+	return client_of(server, o);
 }
 
 /* Read the whole body in pieces of at most (step) bytes. */

@@ -16,18 +16,18 @@ static void check_lim(const char *in, const char *method, bool eof,
 	const uint8_t *b = (const uint8_t *)in;
 	size_t len = strlen(in);
 	ASSERT_TRUE(resp_drive(b, len, 0, 0, eof, method, lim, &whole));
-	ASSERT_STREQ(whole.s, want);
+	ASSERT_STREQ(whole.h.s, want);
 	ASSERT_EQ(whole.rc, rc);
 	ASSERT_TRUE(resp_drive(b, len, 1, 1, eof, method, lim, &part));
-	ASSERT_STREQ(part.s, want);
+	ASSERT_STREQ(part.h.s, want);
 	ASSERT_EQ(part.rc, rc);
 	for (size_t cut = 0; cut <= len; cut++) {
 		ASSERT_TRUE(
 		    resp_drive(b, len, cut, 0, eof, method, lim, &part));
-		if (strcmp(part.s, want) != 0 || part.rc != rc)
+		if (strcmp(part.h.s, want) != 0 || part.rc != rc)
 			mgt_fail(__FILE__, __LINE__,
 			         "split at %zu: rc %d, got:%s\nwant:%s", cut,
-			         part.rc, part.s, want);
+			         part.rc, part.h.s, want);
 	}
 }
 
@@ -204,12 +204,12 @@ static void refused(const char *head, const char *why)
 	resp_drive((const uint8_t *)in, strlen(in), 0, 0, false, NULL, NULL,
 	           &whole);
 	snprintf(want, sizeof want, "\nE %s", why);
-	if (!strstr(whole.s, want) || whole.rc != MG_EPROTO)
+	if (!strstr(whole.h.s, want) || whole.rc != MG_EPROTO)
 		mgt_fail(__FILE__, __LINE__, "%s: got%s (rc %d), want%s", head,
-		         whole.s, whole.rc, want);
+		         whole.h.s, whole.rc, want);
 	/* Whatever split: the same events up to the same error. */
-	char copy[sizeof whole.s];
-	snprintf(copy, sizeof copy, "%s", whole.s);
+	char copy[sizeof whole.h.s];
+	snprintf(copy, sizeof copy, "%s", whole.h.s);
 	check(in, NULL, false, copy, MG_EPROTO);
 }
 
@@ -290,11 +290,11 @@ MGT_TEST(resp_refuses_bad_chunks)
 		resp_drive((const uint8_t *)in, strlen(in), 0, 0, false, NULL,
 		           NULL, &whole);
 		snprintf(want, sizeof want, "\nE %s", c[i].why);
-		if (!strstr(whole.s, want) || whole.rc != MG_EPROTO)
+		if (!strstr(whole.h.s, want) || whole.rc != MG_EPROTO)
 			mgt_fail(__FILE__, __LINE__, "%s: got%s", c[i].body,
-			         whole.s);
-		char copy[sizeof whole.s];
-		snprintf(copy, sizeof copy, "%s", whole.s);
+			         whole.h.s);
+		char copy[sizeof whole.h.s];
+		snprintf(copy, sizeof copy, "%s", whole.h.s);
 		check(in, NULL, false, copy, MG_EPROTO);
 	}
 }
