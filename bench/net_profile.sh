@@ -32,7 +32,7 @@ nl_ns a
 nl_tap a tap0 10.0.0.1/24
 TRACE=$W/trace
 MG_HVT_PROFILE=$TRACE NL_LOG=$W/hvt.out nl_bg a "$TENDER" --mem=8 \
-	--net:service=tap0 "$W/hvt/dist/echo.hvt" --port=7
+	--net:service=tap0 "$W/hvt/dist/echo.hvt" --port=7 ${NET_PROFILE_LOGS:+--logs=$NET_PROFILE_LOGS}
 PID=$NL_PID
 nl_wait_until 120 grep -q "listening on" "$W/hvt.out"
 START=$([ -f "$TRACE" ] && wc -l <"$TRACE" || echo 0)
@@ -60,7 +60,13 @@ print(f"{n} bytes echoed in {dt:.2f} s: {n / dt / 1000:.0f} KB/s each way")
 s.close()
 PY
 if [ -n "${NET_PROFILE_TIME:-}" ]; then
+	# Frames (a segmentation offload's burst counts once) and bytes the
+	# host's side of the tap saw.
+	nl_in a ip -s link show tap0 | awk '
+		/RX:/ {getline; printf "tap0 RX (from the guest): %d bytes in %d frames\n", $1, $2}
+		/TX:/ {getline; printf "tap0 TX (to the guest): %d bytes in %d frames\n", $1, $2}'
 	kill "$PID"; wait "$PID" 2>/dev/null
+	[ -z "${NET_PROFILE_LOGS:-}" ] || cat "$W/hvt.out"
 	exit 0
 fi
 sleep 1

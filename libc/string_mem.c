@@ -22,6 +22,7 @@
  * real CPU they are slower than both the loops and the byte forms.
  */
 bool mg__libc_cpu_emulated;
+int (*mg__libc_bulk_copy)(void *dst, const void *src, size_t n);
 
 /*
  * Copy (n) < 16 bytes with two possibly overlapping moves of the widest
@@ -139,6 +140,9 @@ void *(memcpy)(void *restrict dst, const void *restrict src, size_t n)
 {
 	if (n < 16)
 		copy_short(dst, src, n);
+	else if (n >= MG_LIBC_BULK_MIN && mg__libc_bulk_copy &&
+	         mg__libc_bulk_copy(dst, src, n) == 0)
+		;
 	else if (mg__libc_cpu_emulated)
 		rep_movsq(dst, src, n);
 	else if (rep_ok(dst, src, n))
@@ -155,6 +159,9 @@ void *(memmove)(void *dst, const void *src, size_t n)
 	int forward = d - s >= n;
 	if (n < 16)
 		copy_short(dst, src, n);
+	else if (n >= MG_LIBC_BULK_MIN && mg__libc_bulk_copy &&
+	         mg__libc_bulk_copy(dst, src, n) == 0)
+		;
 	else if (!forward)
 		copy_backward(dst, src, n);
 	else if (mg__libc_cpu_emulated)

@@ -55,7 +55,8 @@ static int eth_output(void *self, const uint8_t dst[6], uint16_t type,
                       mg_pkt *p)
 {
 	eth *e = self;
-	if (p->len > e->info.mtu) {
+	bool gso = p->off.gso != MG_NET_GSO_NONE;
+	if (gso ? p->len > MG_NET_FRAME_MAX - MG_ETH_HLEN : p->len > e->info.mtu) {
 		e->c.tx_drop_too_long++;
 		mg_pkt_free(p);
 		return MG_EMSGSIZE;
@@ -68,7 +69,14 @@ static int eth_output(void *self, const uint8_t dst[6], uint16_t type,
 	memcpy(h, dst, 6);
 	memcpy(h + 6, e->info.mac, 6);
 	mg__put16(h + 12, type);
-	int rc = mg_netif_write(e->netif, p->data, p->len);
+	const mg_net_offload *off = NULL;
+	if (p->off.flags || gso) {
+		p->off.csum_start += MG_ETH_HLEN;
+		if (p->off.hdr_len)
+			p->off.hdr_len += MG_ETH_HLEN;
+		off = &p->off;
+	}
+	int rc = mg_netif_write(e->netif, p->data, p->len, off);
 	mg_pkt_free(p);
 	if (rc < 0) {
 		e->c.tx_errors++;
@@ -111,7 +119,8 @@ static void eth_input(void *self, uint64_t now_ns, mg_pkt *p)
 		mg_pkt_free(p);
 		return;
 	}
-	if (p->len > (size_t)e->info.mtu + MG_ETH_HLEN) {
+	if (p->len > (size_t)e->info.mtu + MG_ETH_HLEN &&
+	    p->off.gso == MG_NET_GSO_NONE) {
 		e->c.drop_too_long++;
 		mg_pkt_free(p);
 		return;
@@ -126,6 +135,31 @@ static void eth_input(void *self, uint64_t now_ns, mg_pkt *p)
 	}
 	e->c.drop_unknown_type++;
 	mg_pkt_free(p);
+}
+
+/* A frame longer than a pool buffer (offloads): read into one its size,
+ * or dropped when none can be had. 0 when (*pp) holds it, 1 when it was
+ * dropped, or the netif's error. */
+static int read_long(eth *e, mg_pkt **pp, size_t len)
+{
+	mg_pkt *big = mg_pkt_alloc(&e->pool, MG_PKT_HEADROOM, len);
+	int rc = big ? mg_netif_read(e->netif, big) : 1;
+	if (rc == 0) {
+		e->spare = *pp;
+		*pp = big;
+		return 0;
+	}
+	mg_pkt_free(big);
+	if (rc < 0 && rc != MG_EMSGSIZE)
+		return rc;
+	if (rc > 0) {
+		rc = mg_netif_read(e->netif, NULL);
+		e->c.drop_no_buffer++;
+	} else {
+		e->c.drop_too_long++;
+	}
+	e->c.rx_frames++;
+	return rc < 0 ? rc : 1;
 }
 
 static int eth_poll(void *self, uint64_t now_ns, int budget)
@@ -145,9 +179,24 @@ static int eth_poll(void *self, uint64_t now_ns, int budget)
 			p->len = 0;
 		}
 		int rc = mg_netif_read(e->netif, p);
+		if (rc > 0) {
+			if (scratch) {
+				/* Taken off the device, counted below. */
+				rc = mg_netif_read(e->netif, NULL);
+			} else {
+				rc = read_long(e, &p, (size_t)rc);
+				if (rc == 1) {
+					e->spare = p;
+					n++;
+					continue;
+				}
+			}
+		}
 		if (rc < 0 && rc != MG_EMSGSIZE) {
-			if (!scratch)
+			if (!scratch && !e->spare)
 				e->spare = p;
+			else if (!scratch)
+				mg_pkt_free(p);
 			return rc != MG_EAGAIN && n == 0 ? MG_EIO : n;
 		}
 		n++;
@@ -198,6 +247,12 @@ static uint16_t eth_mtu(void *self)
 	return e->info.mtu;
 }
 
+static unsigned eth_offloads(void *self)
+{
+	eth *e = self;
+	return e->info.offloads;
+}
+
 static void eth_counters(void *self, mg_net_counter_fn fn, void *ctx)
 {
 	eth *e = self;
@@ -224,6 +279,7 @@ static const mg_ethernet_ops eth_ops = {
     .mac = eth_mac,
     .mtu = eth_mtu,
     .counters = eth_counters,
+    .offloads = eth_offloads,
 };
 
 int mg_ethernet_connect(mg_ethernet *out, mg_netif *netif)

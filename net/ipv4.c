@@ -182,7 +182,14 @@ static int ip_output(void *self, uint64_t now, const mg_ipv4_out *o, mg_pkt *p)
 	uint16_t id = ip->next_id++;
 	ip->c.tx_datagrams++;
 	size_t mtu = mg_ethernet_mtu(ip->eth);
-	if (p->len + MG_IPV4_HLEN > mtu) {
+	bool gso = o->off.gso != MG_NET_GSO_NONE;
+	p->off = o->off;
+	if (o->off.flags || gso) {
+		p->off.csum_start += MG_IPV4_HLEN;
+		if (p->off.hdr_len)
+			p->off.hdr_len += MG_IPV4_HLEN;
+	}
+	if (p->len + MG_IPV4_HLEN > mtu && !gso) {
 		if (o->df) {
 			ip->c.tx_too_big++;
 			mg_pkt_free(p);
@@ -195,7 +202,7 @@ static int ip_output(void *self, uint64_t now, const mg_ipv4_out *o, mg_pkt *p)
 		mg_pkt_free(p);
 		return MG_EINVAL;
 	}
-	put_header(h, o, src, p->len, id, o->df ? FLAG_DF : 0);
+	put_header(h, o, src, p->len, id, o->df || gso ? FLAG_DF : 0);
 	return mg_arp_output(ip->arp, now, (mg_ipv4_addr){hop}, p);
 }
 
@@ -267,6 +274,12 @@ static mg_pkt *ip_alloc(void *self, size_t size)
 	return mg_ethernet_alloc(ip->eth, size);
 }
 
+static unsigned ip_offloads(void *self)
+{
+	ipv4 *ip = self;
+	return mg_ethernet_offloads(ip->eth);
+}
+
 static size_t ip_mtu(void *self)
 {
 	ipv4 *ip = self;
@@ -302,6 +315,7 @@ static const mg_ipv4_ops ip_ops = {
     .config = ip_config,
     .alloc = ip_alloc,
     .mtu = ip_mtu,
+    .offloads = ip_offloads,
     .tick = ip_tick,
     .deadline = ip_deadline,
     .counters = ip_counters,

@@ -18,12 +18,13 @@ typedef struct pnetif {
 	uint64_t write_errors;
 } pnetif;
 
-static int p_write(void *self, const void *frame, size_t len)
+static int p_write(void *self, const void *frame, size_t len,
+                   const mg_net_offload *off)
 {
 	pnetif *n = self;
-	if (len < MG_NETIF_HLEN || len > (size_t)n->info.mtu + MG_NETIF_HLEN)
+	if (!mg_net_offload_ok(off, n->info.offloads, len, n->info.mtu))
 		return MG_EINVAL;
-	int rc = mg_platform_net_write(n->h, frame, len);
+	int rc = mg_platform_net_write(n->h, frame, len, off);
 	if (rc < 0)
 		n->write_errors++;
 	return rc;
@@ -33,9 +34,21 @@ static int p_read(void *self, mg_pkt *p)
 {
 	pnetif *n = self;
 	size_t len = 0;
-	int rc = mg_platform_net_read(n->h, p->data, mg_pkt_tailroom(p), &len);
-	if (rc == MG_EMSGSIZE)
+	if (!p) {
+		mg_net_offload off;
+		return mg_platform_net_read(n->h, NULL, 0, &len, &off);
+	}
+	int rc = mg_platform_net_read(n->h, p->data, mg_pkt_tailroom(p), &len,
+	                              &p->off);
+	if (rc == MG_EMSGSIZE) {
+		if (len <= MG_NET_FRAME_MAX)
+			return (int)len;
+		/* Longer than any frame may be: not worth a buffer. */
 		n->drop_too_long++;
+		mg_net_offload off;
+		mg_platform_net_read(n->h, NULL, 0, &len, &off);
+		return MG_EMSGSIZE;
+	}
 	if (rc < 0)
 		return rc;
 	p->len = len;
@@ -113,6 +126,7 @@ int mg_netif_platform_connect(mg_netif *out, const char *name, const char *mac)
 	}
 	memcpy(n->info.mac, have_mac ? want : info.mac, 6);
 	n->info.mtu = info.mtu;
+	n->info.offloads = info.offloads;
 	out->ops = &platform_ops;
 	out->self = n;
 	return 0;

@@ -74,6 +74,7 @@ mg_pkt *mg_pkt_alloc(mg_pkt_pool *pool, size_t headroom, size_t size)
 	p->data = p->base + headroom;
 	p->len = 0;
 	p->user[0] = p->user[1] = 0;
+	p->off = (mg_net_offload){0};
 	return p;
 }
 

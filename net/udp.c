@@ -55,7 +55,10 @@ static void udp_input(void *ctx, uint64_t now, const mg_ipv4_meta *m, mg_pkt *p)
 		goto drop;
 	}
 	mg_pkt_trim(p, ulen);
-	if (mg__get16(h + 6) != 0) {
+	/* A checksum the device checked, or that the host never computed
+	 * (mg/net_offload.h), is not summed again. */
+	if (mg__get16(h + 6) != 0 &&
+	    !(p->off.flags & (MG_NET_CSUM_PARTIAL | MG_NET_CSUM_VALID))) {
 		uint64_t sum = mg_ipv4_pseudo_sum(
 		    m->src, m->dst, MG_IP_PROTO_UDP, (uint16_t)ulen);
 		if (mg_inet_finish(mg_inet_sum(h, ulen, sum)) != 0) {

@@ -39,7 +39,8 @@
 	X(EACCES, 29, "permission denied")                                     \
 	X(ELOOP, 30, "too many symbolic links")                                \
 	X(EOVERFLOW, 31, "value too large")                                    \
-	X(ECHILD, 32, "no such fiber")
+	X(ECHILD, 32, "no such fiber")                                         \
+	X(EFAULT, 33, "bad address")
 
 enum {
 #define MG__ERRNO_ENUM(name, num, msg) MG_##name = -(num),

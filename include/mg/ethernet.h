@@ -78,6 +78,10 @@ typedef struct mg_ethernet_ops {
 
 	/* Counters ("ethernet" layer, the pool's and the netif's). */
 	void (*counters)(void *self, mg_net_counter_fn fn, void *ctx);
+
+	/* OPTIONAL (NULL: none): the netif's MG_NET_OFFLOAD_*, which
+	 * packets given to output() MAY ask for in p->off. */
+	unsigned (*offloads)(void *self);
 } mg_ethernet_ops;
 
 typedef struct mg_ethernet {
@@ -125,6 +129,11 @@ static inline const uint8_t *mg_ethernet_mac(mg_ethernet *e)
 static inline uint16_t mg_ethernet_mtu(mg_ethernet *e)
 {
 	return e->ops->mtu(e->self);
+}
+
+static inline unsigned mg_ethernet_offloads(mg_ethernet *e)
+{
+	return e->ops->offloads ? e->ops->offloads(e->self) : 0;
 }
 
 /* Pool sizing of mg_ethernet_connect(). */

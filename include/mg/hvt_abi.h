@@ -27,7 +27,7 @@
  * entry.
  */
 
-#define MG_HVT_ABI_VERSION 2
+#define MG_HVT_ABI_VERSION 3
 
 /* Constants are usable from assembly too (entry code needs a few). */
 #ifdef __ASSEMBLER__
@@ -35,6 +35,8 @@
 #else
 #define MG_HVT_U64(x) x##ull
 #include <stdint.h>
+
+#include <mg/net_offload.h>
 #endif
 
 #ifdef MG_HVT_HOST
@@ -247,6 +249,7 @@ enum mg_hvt_call {
 	MG_HVT_CALL_BLOCK_WRITE = 9,
 	MG_HVT_CALL_BLOCK_READ = 10,
 	MG_HVT_CALL_BLOCK_FLUSH = 11,
+	MG_HVT_CALL_COPY = 12, /* copy guest memory (memmove) */
 	MG_HVT_CALL_MAX
 };
 
@@ -337,52 +340,76 @@ _Static_assert(sizeof(struct mg_hvt_fault) == 8 * (6 + MG_HVT_NREGS + 2),
  * registers the rings of device (handle) once with NET_RING, before using
  * the device; they stay where they are for the rest of the run.
  *
- * A ring area is a struct mg_hvt_net_ring, then (nslots) TX slots, then
- * (nslots) RX slots, each slot a struct mg_hvt_net_slot followed by
- * (slot_size) bytes of frame. Indices run freely (mod 2^32) and slot i is
- * at index % nslots. The guest queues frames to send at tx_prod; the
- * tender sends them and advances tx_cons. The tender stores received
- * frames at rx_prod; the guest takes them and advances rx_cons.
+ * A ring area is a struct mg_hvt_net_ring, then the TX area (tx_size
+ * bytes), then the RX area (rx_size bytes). Each area holds records, one
+ * per frame: a struct mg_hvt_net_rec, then the frame, padded to a multiple
+ * of 16 bytes. Positions are byte counts that run freely (mod 2^32); a
+ * record lies at position % size and never wraps: a writer that finds too
+ * little room before the end of the area puts a record of length
+ * MG_HVT_NET_WRAP there (only its header is read) and goes on at the
+ * area's start. The guest writes TX records at tx_prod; the tender sends
+ * them and advances tx_cons. The tender stores received frames at rx_prod;
+ * the guest takes them and advances rx_cons.
+ *
+ * A record carries a frame's offloads (mg/platform.h, mg_net_offload:
+ * virtio-net's header, which the tender's tap reads and writes), so that
+ * a guest may hand a 64 KiB TCP segment to the host with its checksum
+ * left to the host, and take such segments that the host coalesced or
+ * never cut. The tender sets in (offloads) the MG_NET_OFFLOAD_* that its
+ * tap accepted; frames it delivers then use only those.
  *
  * Neither side has threads: the tender touches the rings only while it
  * handles a hypercall, so they need no atomics. At every POLL and NET_SYNC
  * the tender first sends every frame queued on each registered TX ring,
- * then fills each RX ring with the frames its tap holds (as many as there
- * are free slots; the rest stay in the tap's queue). A device is ready (its
- * bit in POLL's ready set) when its RX ring holds a frame after that. The
- * tender checks every index and length it reads from the rings: a TX
- * index more than (nslots) ahead, an RX index not between the tender's,
- * or a frame length above the device's MTU + 14 ends the guest with
- * MG_HVT_EXIT_ABI.
+ * then fills each RX ring with the frames its tap holds (while they fit;
+ * the rest stay in the tender and the tap's queue). A device is ready (its
+ * bit in POLL's ready set) when its RX ring holds a record after that. The
+ * tender checks every position and length it reads from the rings: a TX
+ * position more than tx_size ahead, an RX position not between the
+ * tender's, a record outside its area, or a frame length outside 14..mtu +
+ * 14 (14..14 + 65535 for a MG_NET_GSO_TCPV4 frame) ends the guest with
+ * MG_HVT_EXIT_ABI. A frame the host refuses (a bad offload request) is
+ * dropped, as a wire drops a bad frame.
  */
 struct mg_hvt_net_ring {
-	uint32_t nslots;    /* per direction, a power of two, 1..4096 */
-	uint32_t slot_size; /* frame bytes per slot, at least mtu + 14 */
-	uint32_t tx_prod;   /* guest: frames queued to send */
-	uint32_t tx_cons;   /* tender: frames sent */
-	uint32_t rx_prod;   /* tender: frames received */
-	uint32_t rx_cons;   /* guest: frames taken */
-	uint32_t reserved[2];
+	uint32_t tx_size;  /* bytes of the TX area: a power of two, 4 KiB to
+	                      16 MiB, and room for a largest frame's record */
+	uint32_t rx_size;  /* bytes of the RX area, likewise */
+	uint32_t tx_prod;  /* guest: bytes of TX records queued */
+	uint32_t tx_cons;  /* tender: bytes of TX records sent */
+	uint32_t rx_prod;  /* tender: bytes of RX records stored */
+	uint32_t rx_cons;  /* guest: bytes of RX records taken */
+	uint32_t offloads; /* tender, at NET_RING: MG_NET_OFFLOAD_* */
+	uint32_t reserved;
 };
 _Static_assert(sizeof(struct mg_hvt_net_ring) == 32, "net ring layout");
 
-struct mg_hvt_net_slot {
-	uint32_t len; /* frame bytes that follow */
-	uint32_t reserved;
+struct mg_hvt_net_rec {
+	uint32_t len;         /* frame bytes that follow, or MG_HVT_NET_WRAP */
+	uint8_t flags;        /* MG_NET_CSUM_* */
+	uint8_t gso;          /* MG_NET_GSO_* */
+	uint16_t hdr_len;     /* the fields of mg_net_offload */
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+	uint16_t reserved;
 };
-_Static_assert(sizeof(struct mg_hvt_net_slot) == 8, "net slot layout");
+_Static_assert(sizeof(struct mg_hvt_net_rec) == 16, "net record layout");
 
-/* The bytes of a ring area of (nslots) slots of (slot_size) each way. */
-#define MG_HVT_NET_RING_SIZE(nslots, slot_size)                                \
-	(sizeof(struct mg_hvt_net_ring) +                                      \
-	 2 * (uint64_t)(nslots) *                                              \
-	     (sizeof(struct mg_hvt_net_slot) + (uint64_t)(slot_size)))
+#define MG_HVT_NET_WRAP 0xffffffffu
+/* Bytes a record of a (len)-byte frame takes in its area. */
+#define MG_HVT_NET_REC_BYTES(len)                                              \
+	((uint32_t)sizeof(struct mg_hvt_net_rec) + (((uint32_t)(len) + 15) & ~15u))
+/* The bytes of a ring area with (tx, rx) bytes of records. */
+#define MG_HVT_NET_RING_SIZE(tx, rx)                                           \
+	(sizeof(struct mg_hvt_net_ring) + (uint64_t)(tx) + (uint64_t)(rx))
 
 /*
  * NET_RING: register the ring area (ring, size) of net device (handle),
- * whose header the guest has filled (indices 0). Out (ret): 0; MG_EINVAL
- * for a handle that is no net device, a bad geometry (nslots, slot_size
- * not a multiple of 8 or below mtu + 14, size too small); MG_EBUSY if the
+ * whose header the guest has filled (positions 0). Out (ret): 0; MG_EINVAL
+ * for a handle that is no net device, a bad geometry (an area size that
+ * is no power of two, out of range or too small for a largest frame,
+ * size below MG_HVT_NET_RING_SIZE); MG_EBUSY if the
  * device has rings already. An area outside guest memory is an ABI
  * violation.
  *
@@ -416,5 +443,25 @@ struct mg_hvt_block_io {
 _Static_assert(sizeof(struct mg_hvt_block_io) == 40, "block io layout");
 
 #endif /* !__ASSEMBLER__ */
+
+#ifndef __ASSEMBLER__
+/*
+ * COPY: move (len) bytes from guest address (src) to (dst), overlapping
+ * or not, as memmove. Where KVM emulates guest instructions, a guest copy
+ * costs an emulated step per 8 bytes (about 1 us: 7 MB/s) and an exit
+ * about 15 us, so from a few hundred bytes on the tender copies faster.
+ * The tender walks the page tables at (cr3), the guest's own: every page
+ * of (src) MUST be present and every page of (dst) present and writable,
+ * mapped at the same physical address, so that the copy obeys the
+ * protections the guest set itself (read-only text, guard pages). Out
+ * (ret): 0, or MG_EFAULT and nothing copied.
+ */
+struct mg_hvt_copy {
+	uint64_t dst, src, len;
+	uint64_t cr3;
+	int64_t ret; /* out */
+};
+_Static_assert(sizeof(struct mg_hvt_copy) == 40, "copy layout");
+#endif
 
 #endif

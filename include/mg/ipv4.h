@@ -95,6 +95,11 @@ typedef struct mg_ipv4_out {
 	uint8_t ttl;      /* 0: MG_IPV4_DEFAULT_TTL */
 	uint8_t tos;
 	bool df; /* don't fragment: MG_EMSGSIZE if larger than the MTU */
+	/* Offloads asked of the device (only those mg_ipv4_offloads()
+	 * reports), csum_start and hdr_len counted from the payload's
+	 * start. A MG_NET_GSO_TCPV4 datagram MAY exceed the MTU: the device
+	 * cuts it, and it is sent with DF. */
+	mg_net_offload off;
 } mg_ipv4_out;
 
 /* The address configuration; addr 0.0.0.0/0 means none. */
@@ -150,6 +155,10 @@ typedef struct mg_ipv4_ops {
 
 	/* Counters ("ipv4"). */
 	void (*counters)(void *self, mg_net_counter_fn fn, void *ctx);
+
+	/* OPTIONAL (NULL: none): the offloads (MG_NET_OFFLOAD_*) that
+	 * mg_ipv4_out.off MAY ask for. */
+	unsigned (*offloads)(void *self);
 } mg_ipv4_ops;
 
 typedef struct mg_ipv4 {
@@ -195,6 +204,11 @@ static inline mg_pkt *mg_ipv4_alloc(mg_ipv4 *i, size_t size)
 static inline size_t mg_ipv4_mtu(mg_ipv4 *i)
 {
 	return i->ops->mtu(i->self);
+}
+
+static inline unsigned mg_ipv4_offloads(mg_ipv4 *i)
+{
+	return i->ops->offloads ? i->ops->offloads(i->self) : 0;
 }
 
 static inline void mg_ipv4_tick(mg_ipv4 *i, uint64_t now_ns)

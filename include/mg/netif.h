@@ -23,23 +23,31 @@
 #define MG_NETIF_HLEN 14
 
 typedef struct mg_netif_info {
-	uint8_t mac[6]; /* the unikernel's own address on this wire */
-	uint16_t mtu;   /* largest payload after the 14-byte header */
+	uint8_t mac[6];    /* the unikernel's own address on this wire */
+	uint16_t mtu;      /* largest payload after the 14-byte header */
+	unsigned offloads; /* MG_NET_OFFLOAD_* (mg/net_offload.h) */
 } mg_netif_info;
 
 typedef struct mg_netif_ops {
 	/*
-	 * Send the frame (frame, len). MUST NOT block: a frame the device
+	 * Send the frame (frame, len) with its offloads (off) (NULL: none;
+	 * only those of info.offloads). MUST NOT block: a frame the device
 	 * cannot take now is dropped, as a wire may drop it, and counted.
-	 * 0, or MG_EINVAL if (len) is below 14 or above mtu + 14.
+	 * 0, or MG_EINVAL if (len) is below 14 or above mtu + 14 (above
+	 * MG_NET_FRAME_MAX for a MG_NET_GSO_TCPV4 frame).
 	 */
-	int (*write)(void *self, const void *frame, size_t len);
+	int (*write)(void *self, const void *frame, size_t len,
+	             const mg_net_offload *off);
 
 	/*
 	 * Receive one frame into (p): its bytes are stored at p->data (which
 	 * the caller left with p->len 0 and at least mtu + 14 bytes of
-	 * tailroom) and p->len set. MUST NOT block. 0; MG_EAGAIN when no
-	 * frame waits; MG_EMSGSIZE when one too long for the tailroom was
+	 * tailroom), p->len and p->off set. MUST NOT block. 0; MG_EAGAIN when
+	 * no frame waits; a positive length when the frame waiting is longer
+	 * than the tailroom (a device with offloads delivers up to
+	 * MG_NET_FRAME_MAX): nothing is consumed, and the caller reads it
+	 * again into a packet that large, or drops it by reading with (p)
+	 * NULL; MG_EMSGSIZE when a frame too long for the device was
 	 * dropped; MG_EIO if the device failed.
 	 */
 	int (*read)(void *self, mg_pkt *p);
@@ -64,9 +72,10 @@ typedef struct mg_netif {
 	void *self;
 } mg_netif;
 
-static inline int mg_netif_write(mg_netif *n, const void *frame, size_t len)
+static inline int mg_netif_write(mg_netif *n, const void *frame, size_t len,
+                                 const mg_net_offload *off)
 {
-	return n->ops->write(n->self, frame, len);
+	return n->ops->write(n->self, frame, len, off);
 }
 
 static inline int mg_netif_read(mg_netif *n, mg_pkt *p)

@@ -27,6 +27,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mg/net_offload.h>
+
 /* Room every packet gets in front of its data by default: an Ethernet
  * header, an IPv4 header with the largest options and a TCP header with
  * the largest options fit (14 + 60 + 60 rounded up). */
@@ -45,6 +47,13 @@ typedef struct mg_pkt {
 	size_t cap;
 	mg_pkt_pool *pool;
 	bool large; /* from the heap, not the pool's free list */
+	/*
+	 * Offloads (mg/net_offload.h), zero from mg_pkt_alloc: what the netif
+	 * said of a received frame; what a sender asks of the device. Going
+	 * down, csum_start and hdr_len count from the current data: each
+	 * layer that pushes a header adds its length to them.
+	 */
+	mg_net_offload off;
 	/* Free for the current owner, like (next): a sequence number, a
 	 * deadline, the next hop of a queued datagram. */
 	uint64_t user[2];

@@ -21,6 +21,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <mg/net_offload.h>
+
 /* A device handle (net or block, and host descriptors on unix). */
 typedef uint64_t mg_handle;
 
@@ -119,7 +121,8 @@ void mg_platform_stack_free(void *base, size_t usable);
 
 typedef struct mg_platform_net_info {
 	uint8_t mac[6];
-	uint16_t mtu; /* maximum frame payload, e.g. 1500 */
+	uint16_t mtu;      /* maximum frame payload, e.g. 1500 */
+	unsigned offloads; /* MG_NET_OFFLOAD_* (mg/net_offload.h) */
 } mg_platform_net_info;
 
 /*
@@ -140,18 +143,25 @@ int mg_platform_net_acquire(const char *name, mg_handle *h,
 			    mg_platform_net_info *info);
 
 /*
- * Send one Ethernet frame (buf, len). MUST NOT block. Returns 0 when sent
- * (or dropped by the device, as a wire may), MG_EINVAL if (len) exceeds
- * mtu + 14 (header).
+ * Send one Ethernet frame (buf, len) with its offloads (off) (NULL: none).
+ * MUST NOT block. Returns 0 when sent (or dropped by the device, as a wire
+ * may), MG_EINVAL if (len) is below 14 or exceeds mtu + 14 (header), or
+ * MG_NET_FRAME_MAX for a MG_NET_GSO_TCPV4 frame, or (off) asks for an
+ * offload the device lacks.
  */
-int mg_platform_net_write(mg_handle h, const void *buf, size_t len);
+int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
+                          const mg_net_offload *off);
 
 /*
  * Receive one frame into (buf) of (size) bytes, storing its length in
- * (*len). MUST NOT block: MG_EAGAIN when no frame is waiting. A frame
- * longer than (size) is dropped and MG_EMSGSIZE returned.
+ * (*len) and its offloads in (*off) (all zero when none). MUST NOT block:
+ * MG_EAGAIN when no frame is waiting. A frame longer than (size) stays
+ * where it is: MG_EMSGSIZE, with its length in (*len); the caller calls
+ * again with room for it, or with (buf) NULL to drop it. Frames are at
+ * most mtu + 14 bytes, or MG_NET_FRAME_MAX on a device with offloads.
  */
-int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len);
+int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
+                         mg_net_offload *off);
 
 /* --- block devices (implemented by the storage layer) --- */
 

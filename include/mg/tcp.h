@@ -179,12 +179,21 @@ typedef struct mg_tcp_lsn mg_tcp_lsn; /* one listener */
  * and a correct checksum over the pseudo-header (src, dst); the payload
  * is (data[0]) followed by (data[1]) (either MAY be empty). The views are
  * valid only during the output call.
+ *
+ * With MG_TCPCORE_CSUM_OFFLOAD, (csum_partial) is set and the checksum
+ * field holds the folded, uncomplemented sum of the pseudo-header only
+ * (mg/net_offload.h, MG_NET_CSUM_PARTIAL): the device completes it. With
+ * a (tso_max) above one segment, (gso_size) is non-zero when the payload
+ * is longer than one segment: the device cuts it into segments of that
+ * many bytes (MG_NET_GSO_TCPV4).
  */
 typedef struct mg_tcp_segout {
 	mg_ipv4_addr src, dst;
 	const uint8_t *hdr;
 	size_t hdr_len;
 	mg_cbuf data[2];
+	bool csum_partial;
+	uint16_t gso_size;
 } mg_tcp_segout;
 
 /* Events reported to the event function, as a bit set. */
@@ -202,6 +211,7 @@ typedef struct mg_tcp_segout {
 #define MG_TCPCORE_NO_WSCALE         4u  /* no window scaling */
 #define MG_TCPCORE_NO_SYNCOOKIES     8u  /* drop SYNs when half-open is full */
 #define MG_TCPCORE_SYNCOOKIES_ALWAYS 16u /* keep no half-open state */
+#define MG_TCPCORE_CSUM_OFFLOAD      64u /* leave payload sums to output */
 
 typedef struct mg_tcpcore_cfg {
 	void *ctx; /* passed to every function below */
@@ -238,6 +248,10 @@ typedef struct mg_tcpcore_cfg {
 	uint32_t data_retries;  /* [15] data retransmissions (RFC 9293 R2) */
 	uint32_t challenge_ack_limit; /* [1000] challenge ACKs per second */
 	uint32_t max_conns;           /* [65536] connections at once */
+	/* [0] Payload bytes a segment given to output MAY carry when the
+	 * device cuts it (segmentation offload, with
+	 * MG_TCPCORE_CSUM_OFFLOAD); 0 or below one segment: none. */
+	uint32_t tso_max;
 	uint32_t hash_buckets;        /* [1024] rounded up to a power of two */
 	unsigned flags;               /* MG_TCPCORE_* */
 } mg_tcpcore_cfg;

@@ -275,8 +275,12 @@ static bool eifel(mg_tcb *c, const mg__tcp_seg *s)
 static void grow(mg_tcb *c, uint32_t acked)
 {
 	if (c->cwnd < c->ssthresh) {
-		/* Slow start, byte counting with L = 2 (RFC 3465 2.3). */
+		/* Slow start, byte counting with L = 2 (RFC 3465 2.3); with
+		 * segmentation offload a peer acknowledges a whole burst
+		 * at once, and L is a burst. */
 		uint32_t l = 2u * c->smss;
+		if (mg__tcp_burst_max(c) > l)
+			l = mg__tcp_burst_max(c);
 		c->cwnd += acked < l ? acked : l;
 	} else {
 		/* Congestion avoidance: one SMSS per window acknowledged

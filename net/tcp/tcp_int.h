@@ -260,7 +260,11 @@ void mg__tcp_reply_rst(mg_tcpcore *t, const mg__tcp_seg *s);
 void mg__tcp_send_raw(mg_tcpcore *t, uint32_t laddr, uint16_t lport,
                       uint32_t raddr, uint16_t rport, uint32_t seq,
                       uint32_t ack, uint8_t flags, uint16_t wnd,
-                      const uint8_t *opt, size_t optlen, const mg_cbuf data[2]);
+                      const uint8_t *opt, size_t optlen, const mg_cbuf data[2],
+                      uint16_t gso);
+/* The most payload one segment given to output carries: one SMSS, or
+ * with segmentation offload as many whole SMSS as tso_max holds. */
+uint32_t mg__tcp_burst_max(const mg_tcb *c);
 void mg__tcp_flush(mg_tcb *c);
 bool mg__tcp_challenge_ack(mg_tcb *c);
 size_t mg__tcp_build_opts(mg_tcb *c, uint8_t flags, uint8_t *o);

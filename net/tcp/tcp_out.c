@@ -28,7 +28,8 @@ static void put32(uint8_t *p, uint32_t v)
 void mg__tcp_send_raw(mg_tcpcore *t, uint32_t laddr, uint16_t lport,
                       uint32_t raddr, uint16_t rport, uint32_t seq,
                       uint32_t ack, uint8_t flags, uint16_t wnd,
-                      const uint8_t *opt, size_t optlen, const mg_cbuf data[2])
+                      const uint8_t *opt, size_t optlen, const mg_cbuf data[2],
+                      uint16_t gso)
 {
 	uint8_t h[MG__TCP_HDR_LEN + MG__TCP_OPT_MAX];
 	size_t hl = MG__TCP_HDR_LEN + optlen;
@@ -43,13 +44,25 @@ void mg__tcp_send_raw(mg_tcpcore *t, uint32_t laddr, uint16_t lport,
 	put16(h + 18, 0);
 	if (optlen)
 		memcpy(h + MG__TCP_HDR_LEN, opt, optlen);
-	put16(h + 16, mg__tcp_csum(laddr, raddr, h, hl, data));
 	mg_tcp_segout so = {
 	    .src = {laddr},
 	    .dst = {raddr},
 	    .hdr = h,
 	    .hdr_len = hl,
+	    .gso_size = gso,
 	};
+	if (t->cfg.flags & MG_TCPCORE_CSUM_OFFLOAD) {
+		size_t total = hl;
+		for (int i = 0; data && i < 2; i++)
+			total += data[i].len;
+		uint64_t ps = mg_ipv4_pseudo_sum((mg_ipv4_addr){laddr},
+		                                 (mg_ipv4_addr){raddr}, 6,
+		                                 (uint16_t)total);
+		put16(h + 16, (uint16_t)~mg_inet_finish(ps));
+		so.csum_partial = true;
+	} else {
+		put16(h + 16, mg__tcp_csum(laddr, raddr, h, hl, data));
+	}
 	if (data) {
 		so.data[0] = data[0];
 		so.data[1] = data[1];
@@ -66,7 +79,7 @@ void mg__tcp_send_rst(mg_tcpcore *t, uint32_t laddr, uint16_t lport,
 {
 	mg__tcp_send_raw(t, laddr, lport, raddr, rport, seq, ack,
 	                 (uint8_t)(TH_RST | (with_ack ? TH_ACK : 0)), 0, NULL,
-	                 0, NULL);
+	                 0, NULL, 0);
 }
 
 /* RFC 9293 section 3.10.7.1: the reset for a segment nobody owns. */
@@ -196,7 +209,7 @@ void mg__tcp_send_syn(mg_tcb *c)
 	uint16_t wnd =
 	    (uint16_t)(w > MG__TCP_MAX_WINDOW ? MG__TCP_MAX_WINDOW : w);
 	mg__tcp_send_raw(c->t, c->laddr, c->lport, c->raddr, c->rport, c->iss,
-	                 c->rcv_nxt, flags, wnd, o, on, NULL);
+	                 c->rcv_nxt, flags, wnd, o, on, NULL, 0);
 	if (flags & TH_ACK) {
 		c->last_ack_sent = c->rcv_nxt;
 		c->rcv_adv = c->rcv_nxt + wnd;
@@ -220,12 +233,16 @@ uint32_t mg__tcp_send_seg(mg_tcb *c, uint32_t seq, uint32_t len, bool rexmt)
 	size_t on = mg__tcp_build_opts(c, TH_ACK, o);
 	uint32_t room = c->peer_mss < t->cfg.mss ? c->peer_mss : t->cfg.mss;
 	room = room > on + 8 ? room - (uint32_t)on : 8;
+	/* With segmentation offload, as many whole segments as fit. */
+	uint32_t most = room;
+	if (t->cfg.tso_max > room)
+		most = t->cfg.tso_max - t->cfg.tso_max % room;
 	uint32_t off = seq - c->tx_seq;
 	uint32_t have = off < c->tx.len ? c->tx.len - off : 0;
 	if (len > have)
 		len = have;
-	if (len > room)
-		len = room;
+	if (len > most)
+		len = most;
 	uint8_t flags = TH_ACK;
 	uint32_t fin_seq = c->tx_seq + c->tx.len;
 	if ((c->fl & TF_SHUT_WR) && seq + len == fin_seq)
@@ -238,7 +255,8 @@ uint32_t mg__tcp_send_seg(mg_tcb *c, uint32_t seq, uint32_t len, bool rexmt)
 	mg__ring_views(&c->tx, off, len, parts);
 	uint16_t wnd = mg__tcp_rcv_wnd_field(c);
 	mg__tcp_send_raw(t, c->laddr, c->lport, c->raddr, c->rport, seq,
-	                 c->rcv_nxt, flags, wnd, o, on, parts);
+	                 c->rcv_nxt, flags, wnd, o, on, parts,
+	                 (uint16_t)(len > room ? room : 0));
 	ack_sent(c, wnd);
 	if (len) {
 		t->ctr.data_segs_out++;
@@ -257,7 +275,7 @@ void mg__tcp_send_ack(mg_tcb *c)
 	uint16_t wnd = mg__tcp_rcv_wnd_field(c);
 	/* An ACK carries SND.NXT (RFC 9293 section 3.10.7.4). */
 	mg__tcp_send_raw(c->t, c->laddr, c->lport, c->raddr, c->rport,
-	                 c->snd_nxt, c->rcv_nxt, TH_ACK, wnd, o, on, NULL);
+	                 c->snd_nxt, c->rcv_nxt, TH_ACK, wnd, o, on, NULL, 0);
 	ack_sent(c, wnd);
 }
 
@@ -278,6 +296,12 @@ bool mg__tcp_challenge_ack(mg_tcb *c)
 	t->ctr.challenge_acks++;
 	mg__tcp_send_ack(c);
 	return true;
+}
+
+uint32_t mg__tcp_burst_max(const mg_tcb *c)
+{
+	uint32_t tso = c->t->cfg.tso_max;
+	return tso > c->smss ? tso - tso % c->smss : c->smss;
 }
 
 /* RFC 6928: the initial window. */
@@ -359,11 +383,12 @@ void mg__tcp_output(mg_tcb *c)
 				continue;
 			}
 		}
-		if (len > c->smss)
-			len = c->smss;
+		uint32_t most = mg__tcp_burst_max(c);
+		if (len > most)
+			len = most;
 		bool resend = SEQ_LT(c->snd_nxt, c->snd_max);
 		bool go = false;
-		if (len == c->smss || (len && resend))
+		if (len >= c->smss || (len && resend))
 			go = true;
 		/* Nagle (RFC 9293 section 3.7.4): a short segment only when
 		 * nothing is unacknowledged, or Nagle is off. */

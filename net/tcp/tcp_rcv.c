@@ -192,8 +192,8 @@ void mg__tcp_rcv_data(mg_tcb *c, mg__tcp_seg *s)
 		 * filled; else every second segment (RFC 9293 3.8.6.3). */
 		if (filled || c->nooo)
 			c->fl |= TF_ACK_NOW;
-		else if (++c->segs_unacked >= 2)
-			c->fl |= TF_ACK_NOW;
+		else if (++c->segs_unacked >= 2 || len > t->cfg.mss)
+			c->fl |= TF_ACK_NOW; /* a coalesced one counts as many */
 		else if (c->t_delack == MG__NEVER) {
 			c->t_delack = t->now + mg__ms(t->cfg.delack_ms);
 			mg__tcp_timer_update(c);

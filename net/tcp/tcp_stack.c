@@ -49,6 +49,15 @@ static void output_cb(void *ctx, const mg_tcp_segout *so)
 	}
 	mg_ipv4_out o = {
 	    .dst = so->dst, .proto = MG_IP_PROTO_TCP, .src = so->src};
+	if (so->csum_partial) {
+		o.off.flags = MG_NET_CSUM_PARTIAL;
+		o.off.csum_offset = 16; /* the checksum field */
+		o.off.hdr_len = (uint16_t)so->hdr_len;
+	}
+	if (so->gso_size) {
+		o.off.gso = MG_NET_GSO_TCPV4;
+		o.off.gso_size = so->gso_size;
+	}
 	L->out_err = mg_ipv4_output(L->ip, mg_now_ns(), &o, p);
 }
 
@@ -85,8 +94,13 @@ static void input_cb(void *ctx, uint64_t now_ns, const mg_ipv4_meta *m,
 	/* A broadcast is never a TCP segment of ours (RFC 1122 4.2.3.10);
 	 * the engine counts it. */
 	mg_ipv4_addr dst = m->broadcast ? (mg_ipv4_addr){0xffffffffu} : m->dst;
+	/* A checksum the device checked, or that the host never computed
+	 * (mg/net_offload.h), is not summed again. */
+	unsigned flags = p->off.flags & (MG_NET_CSUM_PARTIAL | MG_NET_CSUM_VALID)
+	                     ? MG_TCP_IN_CSUM_OK
+	                     : 0;
 	mg_tcpcore_input(&L->core, m->src, dst, mg_cbuf_make(p->data, p->len),
-	                 0);
+	                 flags);
 	mg_pkt_free(p);
 }
 
@@ -322,6 +336,14 @@ int mg_tcpv4_connect(mg_tcpv4 *out, mg_ipv4 *ip, mg_random *random,
 	cfg.mss =
 	    (uint16_t)(mtu > 20 + 536 ? (mtu - 20 > 65535 ? 65535 : mtu - 20)
 	                              : 536);
+	/* With the device's offloads, no payload is summed here and a
+	 * segment is up to 64 KiB, cut by the device (mg/net_offload.h). */
+	unsigned offl = mg_ipv4_offloads(ip);
+	if (offl & MG_NET_OFFLOAD_CSUM) {
+		cfg.flags |= MG_TCPCORE_CSUM_OFFLOAD;
+		if (offl & MG_NET_OFFLOAD_TSO4)
+			cfg.tso_max = 65535 - 20 - 60; /* IPv4 and TCP headers */
+	}
 	L->next_listen_port =
 	    (uint16_t)(49152 + mg_random_uniform(random, 16384));
 	int rc = mg_tcpcore_init(&L->core, &cfg);

@@ -351,7 +351,7 @@ static void keep_expired(mg_tcb *c)
 	 * must answer with an ACK as it is below its window. */
 	mg__tcp_send_raw(t, c->laddr, c->lport, c->raddr, c->rport,
 	                 c->snd_una - 1, c->rcv_nxt, TH_ACK,
-	                 mg__tcp_rcv_wnd_field(c), NULL, 0, NULL);
+	                 mg__tcp_rcv_wnd_field(c), NULL, 0, NULL, 0);
 	c->t_keep = t->now + mg__ms(c->ka_intvl_ms);
 }
 

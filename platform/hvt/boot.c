@@ -6,6 +6,18 @@
 const struct mg_hvt_boot_info *mg__hvt_boot;
 static mg_boot_info boot_info;
 
+static int bulk_copy(void *dst, const void *src, size_t n)
+{
+	uint64_t cr3;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(cr3));
+	struct mg_hvt_copy a = {.dst = (uint64_t)(uintptr_t)dst,
+	                        .src = (uint64_t)(uintptr_t)src,
+	                        .len = n,
+	                        .cr3 = cr3};
+	mg__hvt_call(MG_HVT_CALL_COPY, &a);
+	return (int)a.ret;
+}
+
 _Noreturn void mg__hvt_start(const struct mg_hvt_boot_info *bi);
 
 const mg_boot_info *mg_platform_boot_info(void)
@@ -31,6 +43,10 @@ void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 	 * (a TSC read that exits to the host costs a microsecond or two).
 	 */
 	mg__libc_cpu_emulated = mg__hvt_rdtsc() - t0 > bi->tsc_hz / 200000;
+	/* There, an 8-byte step of a copy costs about a microsecond and an
+	 * exit about fifteen: the tender moves long copies (COPY). */
+	if (mg__libc_cpu_emulated)
+		mg__libc_bulk_copy = bulk_copy;
 
 	/*
 	 * The heap is everything above the image. It goes to libc's

@@ -131,6 +131,9 @@ int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap);
 struct timespec;
 uint64_t mg__hvt_net_poll(mg__hvt *h, const struct timespec *timeout);
 void mg__hvt_block_call(mg__hvt *h, unsigned call, uint64_t gpa);
+
+/* --- COPY (hvt_copy.c) --- */
+void mg__hvt_copy(mg__hvt *h, struct mg_hvt_copy *a);
 /* Open the file bound to block device (index); 0 or -1 after a message. */
 int mg__hvt_block_open(mg__hvt *h, unsigned index, const char *file);
 

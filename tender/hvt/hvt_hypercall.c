@@ -23,6 +23,7 @@ static const struct {
     [MG_HVT_CALL_BLOCK_WRITE] = {"BLOCK_WRITE", sizeof(struct mg_hvt_block_io)},
     [MG_HVT_CALL_BLOCK_READ] = {"BLOCK_READ", sizeof(struct mg_hvt_block_io)},
     [MG_HVT_CALL_BLOCK_FLUSH] = {"BLOCK_FLUSH", sizeof(struct mg_hvt_block_io)},
+    [MG_HVT_CALL_COPY] = {"COPY", sizeof(struct mg_hvt_copy)},
 };
 
 const char *mg__hvt_call_name(unsigned call)
@@ -115,6 +116,9 @@ void mg__hvt_hypercall(mg__hvt *h, unsigned port, uint32_t arg)
 	case MG_HVT_CALL_NET_RING:
 	case MG_HVT_CALL_NET_SYNC:
 		mg__hvt_net_call(h, call, arg);
+		break;
+	case MG_HVT_CALL_COPY:
+		mg__hvt_copy(h, a);
 		break;
 	default:
 		mg__hvt_block_call(h, call, arg);

@@ -5,15 +5,18 @@
 #include <linux/if.h>
 #include <linux/if_tun.h>
 #include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <mg/error.h>
 
 #include "hvt.h"
+#include "../../platform/tap_vnet.h"
 
 /*
  * The tap is opened at start-up, before the seccomp filter: afterwards
@@ -27,10 +30,15 @@ typedef struct net {
 	bool open;
 	int fd;
 	uint16_t mtu;
+	unsigned offloads;
 	struct mg_hvt_net_ring *ring; /* NULL until NET_RING */
-	uint8_t *tx, *rx;             /* the slot areas */
-	uint32_t nslots, slot_size, stride;
-	uint32_t tx_cons, rx_prod; /* the tender's indices */
+	uint8_t *tx, *rx;             /* the record areas */
+	uint32_t tx_size, rx_size;
+	uint32_t tx_cons, rx_prod; /* the tender's positions */
+	/* A frame read from the tap that did not fit the RX area yet. */
+	struct virtio_net_hdr vh;
+	uint8_t *frame;
+	uint32_t frame_len; /* 0: none waits */
 } net;
 
 static net nets[MG_HVT_DEVICES_MAX];
@@ -52,7 +60,7 @@ int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
 	}
 	struct ifreq ifr;
 	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
 	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
 		int e = errno;
@@ -85,9 +93,17 @@ int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
 	memcpy(d->mac, mac, 6);
 	d->mtu = (uint16_t)mtu;
+	uint8_t *frame = malloc(MG_NET_FRAME_MAX);
+	if (!frame) {
+		mg__hvt_msg("--net:%s: out of memory", d->name);
+		close(fd);
+		return -1;
+	}
 	nets[index].open = true;
 	nets[index].fd = fd;
 	nets[index].mtu = (uint16_t)mtu;
+	nets[index].offloads = mg__tap_offloads(fd);
+	nets[index].frame = frame;
 	return 0;
 }
 
@@ -97,41 +113,115 @@ static _Noreturn void bad_ring(unsigned i, const char *what)
 	            "guest broke the rings of net device %u: %s", i, what);
 }
 
-/* Send what the guest queued, then fill free RX slots from the tap. */
+static const struct mg_hvt_net_rec *rec_at(unsigned i, uint8_t *area,
+                                           uint32_t size, uint32_t pos)
+{
+	/* Positions stay multiples of 16, so a header never crosses the
+	 * area's end. */
+	if (pos % 16)
+		bad_ring(i, "a record position is not a multiple of 16");
+	return (const void *)(area + (pos & (size - 1)));
+}
+
+/* Send the TX records the guest queued. */
+static void send_queued(unsigned i)
+{
+	net *n = &nets[i];
+	uint32_t prod = n->ring->tx_prod;
+	if (prod - n->tx_cons > n->tx_size)
+		bad_ring(i, "TX position ahead by more than the area");
+	while (n->tx_cons != prod) {
+		const struct mg_hvt_net_rec *r =
+		    rec_at(i, n->tx, n->tx_size, n->tx_cons);
+		uint32_t at = n->tx_cons & (n->tx_size - 1);
+		struct mg_hvt_net_rec rec = *r; /* read once */
+		if (rec.len == MG_HVT_NET_WRAP) {
+			if (prod - n->tx_cons < n->tx_size - at)
+				bad_ring(i, "a TX wrap record past the queue");
+			n->tx_cons += n->tx_size - at;
+			continue;
+		}
+		mg_net_offload off = {rec.flags, rec.gso, rec.hdr_len,
+		                      rec.gso_size, rec.csum_start,
+		                      rec.csum_offset};
+		uint32_t bytes = MG_HVT_NET_REC_BYTES(rec.len);
+		if (rec.len > MG_NET_FRAME_MAX || bytes > n->tx_size - at ||
+		    bytes > prod - n->tx_cons)
+			bad_ring(i, "a TX record runs past its area or queue");
+		if (!mg_net_offload_ok(&off, n->offloads, rec.len, n->mtu))
+			bad_ring(i, "a TX frame's length or offloads are out "
+			            "of range");
+		struct virtio_net_hdr vh;
+		mg__vnet_from_off(&vh, &off);
+		struct iovec iov[2] = {{&vh, sizeof vh},
+		                       {(uint8_t *)(r + 1), rec.len}};
+		/* A full tap queue, or a frame the host finds malformed,
+		 * drops the frame, as a wire would. */
+		ssize_t w;
+		do
+			w = writev(n->fd, iov, 2);
+		while (w < 0 && errno == EINTR);
+		n->tx_cons += bytes;
+	}
+	n->ring->tx_cons = n->tx_cons;
+}
+
+/* Store the waiting frame at the RX producer position if it fits. */
+static bool store_frame(unsigned i)
+{
+	net *n = &nets[i];
+	uint32_t used = n->rx_prod - n->ring->rx_cons;
+	uint32_t at = n->rx_prod & (n->rx_size - 1);
+	uint32_t bytes = MG_HVT_NET_REC_BYTES(n->frame_len);
+	uint32_t tail = n->rx_size - at;
+	uint32_t need = bytes <= tail ? bytes : tail + bytes;
+	if (need > n->rx_size - used)
+		return false;
+	if (bytes > tail) {
+		struct mg_hvt_net_rec *w = (void *)(n->rx + at);
+		w->len = MG_HVT_NET_WRAP;
+		n->rx_prod += tail;
+		at = 0;
+	}
+	struct mg_hvt_net_rec *r = (void *)(n->rx + at);
+	mg_net_offload off;
+	mg__vnet_to_off(&n->vh, &off);
+	*r = (struct mg_hvt_net_rec){
+	    .len = n->frame_len,
+	    .flags = (uint8_t)(off.flags),
+	    .gso = (uint8_t)(off.gso),
+	    .hdr_len = off.hdr_len,
+	    .gso_size = off.gso_size,
+	    .csum_start = off.csum_start,
+	    .csum_offset = off.csum_offset,
+	};
+	memcpy(r + 1, n->frame, n->frame_len);
+	n->rx_prod += bytes;
+	n->frame_len = 0;
+	return true;
+}
+
+/* Send what the guest queued, then fill the RX area from the tap. */
 static void sync_one(unsigned i)
 {
 	net *n = &nets[i];
-	uint32_t mask = n->nslots - 1;
-	uint32_t prod = n->ring->tx_prod;
-	if (prod - n->tx_cons > n->nslots)
-		bad_ring(i, "TX index ahead by more than the ring");
-	for (; n->tx_cons != prod; n->tx_cons++) {
-		struct mg_hvt_net_slot *s =
-		    (void *)(n->tx + (size_t)(n->tx_cons & mask) * n->stride);
-		uint32_t len = s->len;
-		if (len < 14 || len > (uint32_t)n->mtu + 14)
-			bad_ring(i, "a TX frame's length is out of range");
-		/* A full tap queue drops the frame, as a wire would. */
-		ssize_t w;
-		do
-			w = write(n->fd, s + 1, len);
-		while (w < 0 && errno == EINTR);
-	}
-	n->ring->tx_cons = n->tx_cons;
-	uint32_t used = n->rx_prod - n->ring->rx_cons;
-	if (used > n->nslots)
-		bad_ring(i, "RX index not between the tender's");
-	for (; used < n->nslots; used++) {
-		struct mg_hvt_net_slot *s =
-		    (void *)(n->rx + (size_t)(n->rx_prod & mask) * n->stride);
-		ssize_t r;
-		do
-			r = read(n->fd, s + 1, n->slot_size);
-		while (r < 0 && errno == EINTR);
-		if (r <= 0)
+	send_queued(i);
+	if (n->rx_prod - n->ring->rx_cons > n->rx_size)
+		bad_ring(i, "RX position not between the tender's");
+	for (;;) {
+		if (!n->frame_len) {
+			struct iovec iov[2] = {{&n->vh, sizeof n->vh},
+			                       {n->frame, MG_NET_FRAME_MAX}};
+			ssize_t r;
+			do
+				r = readv(n->fd, iov, 2);
+			while (r < 0 && errno == EINTR);
+			if (r <= (ssize_t)sizeof n->vh)
+				break;
+			n->frame_len = (uint32_t)(r - (ssize_t)sizeof n->vh);
+		}
+		if (!store_frame(i))
 			break;
-		s->len = (uint32_t)r;
-		n->rx_prod++;
 	}
 	n->ring->rx_prod = n->rx_prod;
 }
@@ -169,6 +259,12 @@ uint64_t mg__hvt_net_poll(mg__hvt *h, const struct timespec *timeout)
 	return ready_set();
 }
 
+static bool area_ok(uint32_t size)
+{
+	return size >= 4096 && size <= (16u << 20) && !(size & (size - 1)) &&
+	       size >= MG_HVT_NET_REC_BYTES(MG_NET_FRAME_MAX);
+}
+
 static int64_t register_ring(mg__hvt *h, unsigned i, struct mg_hvt_net_io *a)
 {
 	net *n = &nets[i];
@@ -176,19 +272,18 @@ static int64_t register_ring(mg__hvt *h, unsigned i, struct mg_hvt_net_io *a)
 		return MG_EBUSY;
 	struct mg_hvt_net_ring *r =
 	    mg__hvt_guest(h, a->ring, sizeof *r, MG_HVT_CALL_NET_RING);
-	uint32_t ns = r->nslots, ss = r->slot_size;
-	if (ns == 0 || ns > 4096 || (ns & (ns - 1)) || ss % 8 ||
-	    ss < (uint32_t)n->mtu + 14 || ss > 65536 ||
-	    MG_HVT_NET_RING_SIZE(ns, ss) > a->size || r->tx_prod ||
+	uint32_t ts = r->tx_size, rs = r->rx_size;
+	if (!area_ok(ts) || !area_ok(rs) ||
+	    MG_HVT_NET_RING_SIZE(ts, rs) > a->size || r->tx_prod ||
 	    r->tx_cons || r->rx_prod || r->rx_cons)
 		return MG_EINVAL;
-	uint8_t *base = mg__hvt_guest(h, a->ring, MG_HVT_NET_RING_SIZE(ns, ss),
+	uint8_t *base = mg__hvt_guest(h, a->ring, MG_HVT_NET_RING_SIZE(ts, rs),
 	                              MG_HVT_CALL_NET_RING);
-	n->nslots = ns;
-	n->slot_size = ss;
-	n->stride = (uint32_t)sizeof(struct mg_hvt_net_slot) + ss;
+	n->tx_size = ts;
+	n->rx_size = rs;
 	n->tx = base + sizeof *r;
-	n->rx = n->tx + (size_t)ns * n->stride;
+	n->rx = n->tx + ts;
+	r->offloads = n->offloads;
 	n->ring = r;
 	return 0;
 }

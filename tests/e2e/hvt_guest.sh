@@ -225,20 +225,36 @@ t_devices() {
 }
 
 t_net_rings_checked() {
-	# NET_RING refuses 3 slots and slots below the MTU (MG_EINVAL), takes
-	# good rings once (then MG_EBUSY); NET_SYNC sends the queued frame.
+	# NET_RING refuses an area size that is no power of two, and one too
+	# small for a largest frame (MG_EINVAL), takes good rings once (then
+	# MG_EBUSY) and says which offloads the tap took; NET_SYNC sends the
+	# queued frame.
 	guest netring
 	assert_rc 0
-	assert_out "netring: -1 -1 0 -13 0 tx_cons 1"
+	assert_out "netring: -1 -1 0 -13 0 tx_cons 80 offloads 3"
 	guest netring txahead
 	assert_rc 251
-	assert_out "TX index ahead by more than the ring"
+	assert_out "TX position ahead by more than the area"
 	guest netring txlen
 	assert_rc 251
-	assert_out "a TX frame's length is out of range"
+	assert_out "a TX frame's length or offloads are out of range"
+	guest netring txgso
+	assert_rc 251
+	assert_out "a TX frame's length or offloads are out of range"
+	guest netring txpast
+	assert_rc 251
+	assert_out "a TX record runs past its area or queue"
 	guest netring rxcons
 	assert_rc 251
-	assert_out "RX index not between the tender's"
+	assert_out "RX position not between the tender's"
+}
+
+t_copy_hypercall() {
+	# memcpy() of long blocks goes through COPY, which refuses to write
+	# the read-only text (MG_EFAULT) or to read outside guest memory.
+	guest copy
+	assert_rc 0
+	assert_out "copy: same 1 moved 1 text -33 beyond -33 ok 0"
 }
 
 t_run_as_linux_process() {
@@ -293,6 +309,7 @@ run_test small_memory t_small_memory
 run_test entropy t_entropy
 run_test devices t_devices
 run_test net_rings_checked t_net_rings_checked
+run_test copy_hypercall t_copy_hypercall
 run_test run_as_linux_process t_run_as_linux_process
 run_test seccomp_confines_tender t_seccomp_confines_tender
 run_test minimal_image t_minimal_image

@@ -123,6 +123,10 @@ t_hvt_unusable() {
 
 # run_test NAME FUNCTION
 run_test() {
+	# E2E_ONLY=REGEX runs only the tests whose names match.
+	if [ -n "${E2E_ONLY:-}" ] && ! [[ $1 =~ $E2E_ONLY ]]; then
+		return 0
+	fi
 	E2E_NAME=$1
 	TDIR=$E2E_TMP/$1
 	mkdir -p "$TDIR"

@@ -50,6 +50,16 @@ void mg__libc_heap_check(void);
 extern bool mg__libc_cpu_emulated;
 
 /*
+ * If set (by a platform whose memory is slow to touch, such as an hvt
+ * guest whose instructions are emulated), memcpy() and memmove() of at
+ * least MG_LIBC_BULK_MIN bytes call it first: it returns 0 when it moved
+ * the bytes (as memmove), else the copy is done here. It MUST NOT
+ * itself copy through memcpy() or memmove() with such a size.
+ */
+extern int (*mg__libc_bulk_copy)(void *dst, const void *src, size_t n);
+#define MG_LIBC_BULK_MIN 256
+
+/*
  * The stack protector's canary (-fstack-protector-strong with
  * -mstack-protector-guard=global). It starts as a fixed terminator value;
  * the platform SHOULD set it from entropy at boot, in a function that never
