@@ -115,6 +115,9 @@ int mg_tcpcore_init(mg_tcpcore *t, const mg_tcpcore_cfg *cfg)
 	if (c.buf_max < c.buf_init)
 		c.buf_max = c.buf_init;
 	c.hash_buckets = pow2_at_least(c.hash_buckets);
+	/* A device that cuts segments completes their checksums too. */
+	if (!(c.flags & MG_TCPCORE_CSUM_OFFLOAD) || c.tso_max > 65535 - 40)
+		c.tso_max = c.flags & MG_TCPCORE_CSUM_OFFLOAD ? 65535 - 40 : 0;
 	t->cfg = c;
 	t->hash = c.alloc(c.ctx, c.hash_buckets * sizeof(mg_tcb *));
 	if (!t->hash)
