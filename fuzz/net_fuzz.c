@@ -265,6 +265,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		mg_pkt *p = mg_ethernet_alloc(&eth, len);
 		if (p) {
 			memcpy(mg_pkt_put(p, len), frame, len);
+			/* As a device with offloads hands frames over: the
+			 * transport checksum vouched for, a long TCP segment
+			 * taken whole. */
+			if (flags & 0x20)
+				p->off.flags = MG_NET_CSUM_PARTIAL;
+			if (flags & 0x40)
+				p->off.gso = MG_NET_GSO_TCPV4;
 			mg_ethernet_input(&eth, now, p);
 		}
 		if (now >= mg_arp_deadline(&arp))

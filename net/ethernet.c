@@ -55,7 +55,12 @@ static int eth_output(void *self, const uint8_t dst[6], uint16_t type,
                       mg_pkt *p)
 {
 	eth *e = self;
-	bool gso = p->off.gso != MG_NET_GSO_NONE;
+	/* Only IPv4 sets what it asks of the device (mg_ipv4_out.off); a
+	 * packet reused from input (an ARP reply) keeps what the device
+	 * said of it, which asks for nothing. */
+	bool offl = type == MG_ETHERTYPE_IPV4 &&
+	            (p->off.flags || p->off.gso != MG_NET_GSO_NONE);
+	bool gso = offl && p->off.gso != MG_NET_GSO_NONE;
 	if (gso ? p->len > MG_NET_FRAME_MAX - MG_ETH_HLEN : p->len > e->info.mtu) {
 		e->c.tx_drop_too_long++;
 		mg_pkt_free(p);
@@ -70,7 +75,7 @@ static int eth_output(void *self, const uint8_t dst[6], uint16_t type,
 	memcpy(h + 6, e->info.mac, 6);
 	mg__put16(h + 12, type);
 	const mg_net_offload *off = NULL;
-	if (p->off.flags || gso) {
+	if (offl) {
 		p->off.csum_start += MG_ETH_HLEN;
 		if (p->off.hdr_len)
 			p->off.hdr_len += MG_ETH_HLEN;
