@@ -69,8 +69,8 @@ static int free_fiber(void *arg)
 
 static bool status_ok(int st)
 {
-	static const int ok[] = {100, 200, 400, 404, 405, 408, 413, 414,
-	                         417, 431, 500, 501, 505};
+	static const int ok[] = {100, 200, 400, 404, 405, 408, 413,
+	                         414, 417, 431, 500, 501, 505};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
 		if (st == ok[i])
 			return true;

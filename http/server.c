@@ -1,12 +1,14 @@
-/* The HTTP server: options, routes, listener and connections; see mg/http_server.h */
+/* The HTTP server: options, routes, listener and connections; see
+ * mg/http_server.h */
 #include "server_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-MG_LOG_SOURCE(httpd, "httpd", "HTTP server: refused requests, handler "
-                              "errors");
+MG_LOG_SOURCE(httpd, "httpd",
+              "HTTP server: refused requests, handler "
+              "errors");
 
 static uint64_t platform_now(void)
 {
@@ -256,9 +258,8 @@ static int conn_fiber(mg_flow *flow, void *arg)
 	int rc = mg_http_server_serve(arg, flow);
 	/* The stack logs what a handler returns; a peer that left is not
 	 * worth a line. */
-	return rc == MG_ECONNRESET || rc == MG_EPIPE || rc == MG_ETIMEDOUT
-	           ? 0
-	           : rc;
+	return rc == MG_ECONNRESET || rc == MG_EPIPE || rc == MG_ETIMEDOUT ? 0
+	                                                                   : rc;
 }
 
 int mg_http_server_listen(mg_http_server *s, mg_stackv4 *net, uint16_t port)

@@ -62,9 +62,20 @@ int mg__http_fill(mg__http_conn *c, uint64_t deadline_ns)
 		if (rc < 0)
 			return rc;
 	}
-	return mg_flow_read(c->flow, mg_buf_make(c->buf + c->have,
-	                                         c->cap - c->have),
+	return mg_flow_read(c->flow,
+	                    mg_buf_make(c->buf + c->have, c->cap - c->have),
 	                    deadline_ns);
+}
+
+int mg__http_parse_next(mg__http_conn *c, mg_http_event *ev)
+{
+	int r = mg_http_parse(
+	    &c->p, mg_cbuf_make(c->buf + c->off, c->have - c->off), ev);
+	if (r < 0)
+		MG_LOG(httpd, DEBUG, "refused: %d %s", ev->status, ev->reason);
+	else
+		c->off += (size_t)r;
+	return r;
 }
 
 /* Between requests: the next one's bytes go to the front, and a buffer
@@ -97,19 +108,12 @@ static int read_head(mg__http_conn *c, bool first)
 {
 	mg_http_server *s = c->srv;
 	bool started = first, got_line = false;
-	uint64_t deadline = mg__http_deadline(
-	    c, first ? s->o.header_timeout_ns : s->o.idle_timeout_ns);
+	uint64_t deadline = mg__http_deadline(c, first ? s->o.header_timeout_ns
+	                                               : s->o.idle_timeout_ns);
 	for (;;) {
 		mg_http_event ev;
-		int r = mg_http_parse(&c->p, mg_cbuf_make(c->buf + c->off,
-		                                          c->have - c->off),
-		                      &ev);
-		if (r < 0) {
-			MG_LOG(httpd, DEBUG, "refused request: %d %s",
-			       ev.status, ev.reason);
+		if (mg__http_parse_next(c, &ev) < 0)
 			return ev.status;
-		}
-		c->off += (size_t)r;
 		switch (ev.type) {
 		case MG_HTTP_REQUEST_LINE:
 			got_line = true;
@@ -122,7 +126,8 @@ static int read_head(mg__http_conn *c, bool first)
 			continue;
 		case MG_HTTP_HEADERS_DONE:
 			c->keep_alive = ev.keep_alive;
-			c->expect = ev.expect_continue && c->req.version_minor == 1;
+			c->expect =
+			    ev.expect_continue && c->req.version_minor == 1;
 			c->req.chunked = ev.chunked;
 			c->req.content_length = ev.content_length;
 			c->head_len = c->off;
@@ -165,12 +170,8 @@ bool mg__http_drain(mg__http_conn *c)
 		if (c->body_err)
 			return false;
 		mg_http_event ev;
-		int r = mg_http_parse(&c->p, mg_cbuf_make(c->buf + c->off,
-		                                          c->have - c->off),
-		                      &ev);
-		if (r < 0)
+		if (mg__http_parse_next(c, &ev) < 0)
 			return false;
-		c->off += (size_t)r;
 		if (ev.type == MG_HTTP_MESSAGE_DONE) {
 			c->body_done = true;
 		} else if (ev.type == MG_HTTP_BODY) {

@@ -9,17 +9,17 @@
 MG_LOG_SOURCE_DECL(httpd);
 
 /* Fields a handler writes at most, and the Server value's bound. */
-#define MG__HTTP_FIELDS_MAX (16 * 1024)
+#define MG__HTTP_FIELDS_MAX      (16 * 1024)
 #define MG__HTTP_SERVER_NAME_MAX 128
 /* How long a closing connection reads what the peer still sends, and how
  * much, so that its last response is not lost to a reset. */
-#define MG__HTTP_LINGER_NS (2 * MG_NS_PER_S)
+#define MG__HTTP_LINGER_NS    (2 * MG_NS_PER_S)
 #define MG__HTTP_LINGER_BYTES (256 * 1024)
 
 typedef struct mg__http_route {
 	const char *method; /* NULL: any */
 	const char *path;
-	size_t plen;        /* bytes compared: before the '*' of a prefix */
+	size_t plen; /* bytes compared: before the '*' of a prefix */
 	bool prefix;
 	mg_http_handler fn;
 	void *arg;
@@ -45,14 +45,14 @@ struct mg_http_server {
 struct mg_http_response {
 	struct mg__http_conn *c;
 	int status;
-	uint8_t *hdr;      /* the handler's field lines; then the whole head */
+	uint8_t *hdr; /* the handler's field lines; then the whole head */
 	size_t hdr_len, hdr_cap;
-	uint64_t length;   /* announced; MG_HTTP_LENGTH_UNKNOWN */
-	uint64_t sent;     /* body bytes given by the handler */
+	uint64_t length; /* announced; MG_HTTP_LENGTH_UNKNOWN */
+	uint64_t sent;   /* body bytes given by the handler */
 	bool started, head_sent, ended;
-	bool chunked;      /* Transfer-Encoding: chunked */
-	bool no_body;      /* HEAD, 204, 304: body bytes are dropped */
-	int err;           /* sticky */
+	bool chunked; /* Transfer-Encoding: chunked */
+	bool no_body; /* HEAD, 204, 304: body bytes are dropped */
+	int err;      /* sticky */
 };
 
 typedef struct mg__http_conn {
@@ -68,26 +68,28 @@ typedef struct mg__http_conn {
 	uint8_t *buf;
 	size_t cap, have, off, head_len;
 	size_t pend_off, pend_len;
-	size_t line_off;         /* request line: method at line_off */
+	size_t line_off; /* request line: method at line_off */
 	size_t method_len, target_off, target_len;
-	size_t fields_off;       /* first field line */
+	size_t fields_off; /* first field line */
 	mg_http_parser p;
 	mg_http_request req;
 	mg_http_response res;
-	bool in_body;            /* the head is in, the body may follow */
-	bool idle;               /* waiting for a request, nothing received */
-	bool evicted;            /* cancelled to make room for another */
-	bool keep_alive;         /* the request allows another after it */
+	bool in_body;    /* the head is in, the body may follow */
+	bool idle;       /* waiting for a request, nothing received */
+	bool evicted;    /* cancelled to make room for another */
+	bool keep_alive; /* the request allows another after it */
 	bool expect, continue_sent;
-	bool body_done;          /* MESSAGE_DONE seen */
-	bool body_timed_out;     /* a body read timed out */
-	bool close;              /* close after this response */
-	int body_status;         /* the parser's status for a bad body */
-	int body_err;            /* sticky error of body reads */
+	bool body_done;      /* MESSAGE_DONE seen */
+	bool body_timed_out; /* a body read timed out */
+	bool close;          /* close after this response */
+	int body_status;     /* the parser's status for a bad body */
+	int body_err;        /* sticky error of body reads */
 } mg__http_conn;
 
 /* server_conn.c */
 int mg__http_conn_run(mg__http_conn *c);
+/* mg_http_parse() on the bytes not parsed yet, which it then skips. */
+int mg__http_parse_next(mg__http_conn *c, mg_http_event *ev);
 /* Read more into the buffer (growing or compacting it): the count read,
  * 0 at the end of the stream, an error (MG_ENOSPC: at its bound). */
 int mg__http_fill(mg__http_conn *c, uint64_t deadline_ns);

@@ -1,4 +1,5 @@
-/* The request as a handler sees it: target, fields, body; see mg/http_server.h */
+/* The request as a handler sees it: target, fields, body; see mg/http_server.h
+ */
 #include "server_int.h"
 
 #include <string.h>
@@ -47,7 +48,8 @@ static void split_target(mg_http_request *r)
 	while (q < t.len && t.p[q] != '?')
 		q++;
 	if (q == i && i > 0)
-		r->path = mg_cbuf_make("/", 1); /* "http://h" and "http://h?x" */
+		r->path =
+		    mg_cbuf_make("/", 1); /* "http://h" and "http://h?x" */
 	else
 		r->path = mg_cbuf_make(t.p + i, q - i);
 	r->query = q < t.len ? mg_cbuf_make(t.p + q + 1, t.len - q - 1)
@@ -67,8 +69,8 @@ void mg__http_request_init(mg__http_conn *c)
 
 /* Field lines of the head, already checked by the parser: "name:value"
  * with optional whitespace around the value, each ending in CRLF. */
-bool mg_http_header_next(const mg_http_request *req, size_t *pos,
-                         mg_cbuf *name, mg_cbuf *value)
+bool mg_http_header_next(const mg_http_request *req, size_t *pos, mg_cbuf *name,
+                         mg_cbuf *value)
 {
 	const mg__http_conn *c = req->conn;
 	size_t i = c->fields_off + *pos, end = c->head_len - 2;
@@ -184,16 +186,10 @@ int mg_http_body_read(mg_http_request *req, mg_buf buf, uint64_t deadline_ns)
 		d = deadline_ns;
 	for (;;) {
 		mg_http_event ev;
-		int r = mg_http_parse(&c->p, mg_cbuf_make(c->buf + c->off,
-		                                          c->have - c->off),
-		                      &ev);
-		if (r < 0) {
+		if (mg__http_parse_next(c, &ev) < 0) {
 			c->body_status = ev.status;
-			MG_LOG(httpd, DEBUG, "refused body: %d %s", ev.status,
-			       ev.reason);
 			return body_fail(c, MG_EPROTO);
 		}
-		c->off += (size_t)r;
 		if (ev.type == MG_HTTP_MESSAGE_DONE) {
 			c->body_done = true;
 			return 0;
@@ -212,7 +208,8 @@ int mg_http_body_read(mg_http_request *req, mg_buf buf, uint64_t deadline_ns)
 		if (n == 0)
 			return body_fail(c, MG_ECONNRESET);
 		if (n == MG_ENOSPC) {
-			c->body_status = 431; /* a trailer line over the bound */
+			c->body_status =
+			    431; /* a trailer line over the bound */
 			return body_fail(c, MG_EPROTO);
 		}
 		if (n < 0)

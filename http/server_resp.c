@@ -1,4 +1,5 @@
-/* Responses: head, Content-Length or chunked body, via writev; see mg/http_server.h */
+/* Responses: head, Content-Length or chunked body, via writev; see
+ * mg/http_server.h */
 #include "server_int.h"
 
 #include <stdio.h>
@@ -71,8 +72,8 @@ int mg_http_response_header_buf(mg_http_response *res, const char *name,
 {
 	if (res->started || reserved_name(name))
 		return MG_EINVAL;
-	int rc = reserve(res, strlen(name) + value.len + 4,
-	                 MG__HTTP_FIELDS_MAX);
+	int rc =
+	    reserve(res, strlen(name) + value.len + 4, MG__HTTP_FIELDS_MAX);
 	if (rc < 0)
 		return rc;
 	mg_http_writer w;
@@ -117,8 +118,8 @@ static int compose(mg_http_response *res, uint64_t length, bool whole)
 	mg_http_server *s = c->srv;
 	int st = res->status;
 	bool bodyless = st == 204 || st == 304;
-	bool body_left = !c->body_done &&
-	                 (c->req.chunked || c->req.content_length > 0);
+	bool body_left =
+	    !c->body_done && (c->req.chunked || c->req.content_length > 0);
 	res->no_body = c->req.head || bodyless;
 	res->length = length;
 	if (!c->keep_alive || s->closing ||
@@ -135,17 +136,17 @@ static int compose(mg_http_response *res, uint64_t length, bool whole)
 	mg_http_writer_init(&a, mg_buf_make(pre, sizeof pre));
 	mg_http_write_status(&a, st);
 	if (s->o.pclock)
-		mg_http_write_date(&a, mg_pclock_now_ns(s->o.pclock) /
-		                           MG_NS_PER_S);
+		mg_http_write_date(&a,
+		                   mg_pclock_now_ns(s->o.pclock) / MG_NS_PER_S);
 	if (s->o.server)
 		mg_http_write_header(&a, "Server", mg_cbuf_str(s->o.server));
 	mg_http_writer_init(&b, mg_buf_make(suf, sizeof suf));
 	/* RFC 9110 section 8.6: none in a 204; in a 304 only the length a
 	 * 200 would have had. */
-	if (st == 304 ? length != MG_HTTP_LENGTH_UNKNOWN &&
-	                    (length > 0 || !whole)
-	              : !bodyless && !res->chunked &&
-	                    length != MG_HTTP_LENGTH_UNKNOWN)
+	if (st == 304
+	        ? length != MG_HTTP_LENGTH_UNKNOWN && (length > 0 || !whole)
+	        : !bodyless && !res->chunked &&
+	              length != MG_HTTP_LENGTH_UNKNOWN)
 		mg_http_write_content_length(&b, length);
 	if (res->chunked)
 		mg_http_write_chunked(&b);
@@ -172,8 +173,8 @@ static int compose(mg_http_response *res, uint64_t length, bool whole)
 static int flush(mg_http_response *res, mg_cbuf *v, size_t n)
 {
 	mg__http_conn *c = res->c;
-	int rc = mg_flow_writev(c->flow, v, n,
-	                        mg__http_deadline(c, c->srv->o.send_timeout_ns));
+	int rc = mg_flow_writev(
+	    c->flow, v, n, mg__http_deadline(c, c->srv->o.send_timeout_ns));
 	if (!res->head_sent) {
 		res->head_sent = true;
 		mg__http_response_clear(c);
@@ -199,8 +200,7 @@ int mg_http_response_start(mg_http_response *res, uint64_t length)
 	return compose(res, length, false);
 }
 
-int mg_http_response_writev(mg_http_response *res, const mg_cbuf *iov,
-                            size_t n)
+int mg_http_response_writev(mg_http_response *res, const mg_cbuf *iov, size_t n)
 {
 	if (!res->started || res->ended)
 		return MG_EINVAL;

@@ -70,20 +70,20 @@ struct mg__http_conn;
  * mg_http_body_read().
  */
 typedef struct mg_http_request {
-	mg_cbuf method;  /* as sent: "GET"; a HEAD request reads "HEAD" */
-	mg_cbuf target;  /* as sent: "/a/b%20c?x=1" */
-	mg_cbuf path;    /* the target up to '?' ("/a/b%20c"), still
-	                    percent-encoded; an absolute-form target
-	                    ("http://h/p") gives its path ("/p") */
-	mg_cbuf query;   /* after '?' ("x=1"); empty if none */
-	mg_cbuf rest;    /* the path after the matched route's prefix (see
-	                    mg_http_route): "b" for prefix "/a/" and path
-	                    "/a/b"; the whole path for an exact route or the
-	                    fallback */
-	int version_minor;       /* 0: HTTP/1.0, 1: HTTP/1.1 */
-	bool head;               /* HEAD: what the handler writes as body is
-	                            dropped */
-	bool chunked;            /* the body is chunked (length unknown) */
+	mg_cbuf method;    /* as sent: "GET"; a HEAD request reads "HEAD" */
+	mg_cbuf target;    /* as sent: "/a/b%20c?x=1" */
+	mg_cbuf path;      /* the target up to '?' ("/a/b%20c"), still
+	                      percent-encoded; an absolute-form target
+	                      ("http://h/p") gives its path ("/p") */
+	mg_cbuf query;     /* after '?' ("x=1"); empty if none */
+	mg_cbuf rest;      /* the path after the matched route's prefix (see
+	                      mg_http_route): "b" for prefix "/a/" and path
+	                      "/a/b"; the whole path for an exact route or the
+	                      fallback */
+	int version_minor; /* 0: HTTP/1.0, 1: HTTP/1.1 */
+	bool head;         /* HEAD: what the handler writes as body is
+	                      dropped */
+	bool chunked;      /* the body is chunked (length unknown) */
 	uint64_t content_length; /* the body's length when !chunked (0: none) */
 	struct mg__http_conn *conn; /* the server's */
 } mg_http_request;
@@ -115,9 +115,9 @@ typedef struct mg_http_server_opts {
 	                               connection (65536) */
 	size_t stack_size;          /* of connection fibers (32 KiB): what
 	                               handlers put on the stack must fit */
-	int backlog;                /* of the listener (MG_TCP_BACKLOG_DEFAULT) */
-	mg_pclock *pclock;          /* wall clock for Date; NULL: no Date */
-	const char *server;         /* a Server field value; NULL: none */
+	int backlog;        /* of the listener (MG_TCP_BACKLOG_DEFAULT) */
+	mg_pclock *pclock;  /* wall clock for Date; NULL: no Date */
+	const char *server; /* a Server field value; NULL: none */
 } mg_http_server_opts;
 
 /*
@@ -185,8 +185,8 @@ bool mg_http_header(const mg_http_request *req, const char *name,
  * Iterate over the header fields in order: (*pos) MUST start at 0.
  * Stores the next field in (*name) and (*value); false after the last.
  */
-bool mg_http_header_next(const mg_http_request *req, size_t *pos,
-                         mg_cbuf *name, mg_cbuf *value);
+bool mg_http_header_next(const mg_http_request *req, size_t *pos, mg_cbuf *name,
+                         mg_cbuf *value);
 
 /* (a) equals the string (s) exactly, for comparing methods and paths. */
 bool mg_http_eq(mg_cbuf a, const char *s);

@@ -35,7 +35,7 @@ typedef struct fake_flow {
 	size_t data_off;
 	char *out;
 	size_t out_len, out_cap;
-	int writes;         /* write and writev calls */
+	int writes; /* write and writev calls */
 	int reads;
 	bool shut;
 	int fail_writes_at; /* the nth write call (1-based) fails; 0: none */
@@ -137,8 +137,7 @@ static void ff_close(void *self)
 	(void)self;
 }
 
-static int ff_addrs(void *self, mg_ipv4_endpoint *local,
-                    mg_ipv4_endpoint *peer)
+static int ff_addrs(void *self, mg_ipv4_endpoint *local, mg_ipv4_endpoint *peer)
 {
 	(void)self;
 	if (local)
@@ -217,6 +216,22 @@ FF_FN int ff_serve(mg_http_server *s, fake_flow *f)
 	return r.rc;
 }
 
+/* Serve (in), arriving in one piece, on a fresh (f); the serve result. */
+FF_FN int ff_serve_str(mg_http_server *s, fake_flow *f, const char *in)
+{
+	ff_init(f);
+	ff_data(f, in);
+	return ff_serve(s, f);
+}
+
+/* A handler: 200, "hello". */
+FF_FN int ff_hello(mg_http_request *req, mg_http_response *res, void *arg)
+{
+	(void)req;
+	(void)arg;
+	return mg_http_reply(res, 200, "text/plain", mg_cbuf_str("hello"));
+}
+
 /* --- reading the responses back --- */
 
 typedef struct ff_resp {
@@ -292,7 +307,8 @@ FF_FN int ff_responses(const fake_flow *f, ff_resp *rs, int max,
 			if (!bodyless) {
 				if (cl > sizeof r->body || p + cl > end)
 					mgt_fail(__FILE__, __LINE__,
-					         "body of %zu bytes missing", cl);
+					         "body of %zu bytes missing",
+					         cl);
 				memcpy(r->body, p, cl);
 				r->body_len = cl;
 				p += cl;

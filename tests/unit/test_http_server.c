@@ -1,12 +1,6 @@
-/* HTTP server over a scripted flow: persistence, pipelining, bodies, HEAD, 100-continue. */
+/* HTTP server over a scripted flow: persistence, pipelining, bodies, HEAD,
+ * 100-continue. */
 #include "http_server_fake.h"
-
-static int hello(mg_http_request *req, mg_http_response *res, void *arg)
-{
-	(void)req;
-	(void)arg;
-	return mg_http_reply(res, 200, "text/plain", mg_cbuf_str("hello"));
-}
 
 /* The body back, read 7 bytes at a time so that reads end mid-piece. */
 static int echo(mg_http_request *req, mg_http_response *res, void *arg)
@@ -33,8 +27,9 @@ static int echo_big(mg_http_request *req, mg_http_response *res, void *arg)
 	static char body[200000];
 	size_t n = 0;
 	int r;
-	while ((r = mg_http_body_read(req, mg_buf_make(body + n, sizeof body - n),
-	                              MG_FOREVER)) > 0)
+	while (
+	    (r = mg_http_body_read(req, mg_buf_make(body + n, sizeof body - n),
+	                           MG_FOREVER)) > 0)
 		n += (size_t)r;
 	if (r < 0)
 		return r;
@@ -61,7 +56,7 @@ static int stream(mg_http_request *req, mg_http_response *res, void *arg)
 static mg_http_server *server(void)
 {
 	mg_http_server *s = ff_server(NULL);
-	ASSERT_EQ(mg_http_route(s, "GET", "/hello", hello, NULL), 0);
+	ASSERT_EQ(mg_http_route(s, "GET", "/hello", ff_hello, NULL), 0);
 	ASSERT_EQ(mg_http_route(s, "POST", "/echo", echo, NULL), 0);
 	ASSERT_EQ(mg_http_route(s, "POST", "/big", echo_big, NULL), 0);
 	ASSERT_EQ(mg_http_route(s, "GET", "/stream", stream, NULL), 0);
@@ -179,10 +174,11 @@ MGT_TEST(chunked_response_and_http10_close_delimited)
 MGT_TEST(http10_keep_alive_on_request)
 {
 	fake_flow f;
-	ff_init(&f);
-	ff_data(&f, "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
-	            "GET /hello HTTP/1.0\r\n\r\nGET /hello HTTP/1.0\r\n\r\n");
-	ASSERT_EQ(ff_serve(server(), &f), 0);
+	ASSERT_EQ(ff_serve_str(
+	              server(), &f,
+	              "GET /hello HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"
+	              "GET /hello HTTP/1.0\r\n\r\nGET /hello HTTP/1.0\r\n\r\n"),
+	          0);
 	ff_resp r[3];
 	ASSERT_EQ(ff_responses(&f, r, 3, 0), 2);
 	char v[64];
@@ -193,10 +189,12 @@ MGT_TEST(http10_keep_alive_on_request)
 MGT_TEST(connection_close_from_the_client)
 {
 	fake_flow f;
-	ff_init(&f);
-	ff_data(&f, "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
-	            "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-	ASSERT_EQ(ff_serve(server(), &f), 0);
+	ASSERT_EQ(
+	    ff_serve_str(
+	        server(), &f,
+	        "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+	        "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n"),
+	    0);
 	ff_resp r[2];
 	ASSERT_EQ(ff_responses(&f, r, 2, 0), 1);
 	char v[64];
@@ -261,7 +259,7 @@ MGT_TEST(continue_not_sent_when_answered_without_reading)
 	            "Expect: 100-continue\r\n\r\n");
 	ff_wait(&f, MG_NS_PER_S);
 	mg_http_server *s = server();
-	mg_http_route(s, "POST", "/hello", hello, NULL);
+	mg_http_route(s, "POST", "/hello", ff_hello, NULL);
 	ASSERT_EQ(ff_serve(s, &f), 0);
 	ff_resp r[2];
 	ASSERT_EQ(ff_responses(&f, r, 2, 0), 1);
@@ -296,7 +294,7 @@ MGT_TEST(date_and_server_fields)
 	mg_pclock clock = {&ops, NULL};
 	mg_http_server_opts o = {.pclock = &clock, .server = "morgana"};
 	mg_http_server *s = ff_server(&o);
-	mg_http_route(s, "GET", "/hello", hello, NULL);
+	mg_http_route(s, "GET", "/hello", ff_hello, NULL);
 	fake_flow f;
 	ff_init(&f);
 	ff_data(&f, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");

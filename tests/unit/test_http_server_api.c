@@ -1,4 +1,5 @@
-/* HTTP server API: request views, response rules, helpers, connection limit, free. */
+/* HTTP server API: request views, response rules, helpers, connection limit,
+ * free. */
 #include "http_server_fake.h"
 
 static char seen[1024]; /* what the inspecting handler saw */
@@ -34,29 +35,20 @@ static int inspect(mg_http_request *req, mg_http_response *res, void *arg)
 	return mg_http_reply(res, 200, NULL, mg_cbuf_str(""));
 }
 
-static int serve_text(mg_http_server *s, const char *in, fake_flow *f)
-{
-	ff_init(f);
-	ff_data(f, in);
-	return ff_serve(s, f);
-}
-
 MGT_TEST(request_views_and_fields)
 {
 	mg_http_server *s = ff_server(NULL);
 	mg_http_route(s, "GET", "/files/*", inspect, NULL);
 	mg_http_route(s, NULL, "/exact", inspect, NULL);
 	fake_flow f;
-	serve_text(s,
-	           "GET /files/a/b%20c?x=1&y HTTP/1.1\r\nHost: h\r\n"
-	           "X-One:  first \r\nx-one: second\r\n\r\n",
-	           &f);
+	ff_serve_str(s, &f,
+	             "GET /files/a/b%20c?x=1&y HTTP/1.1\r\nHost: h\r\n"
+	             "X-One:  first \r\nx-one: second\r\n\r\n");
 	ASSERT_STREQ(seen, "m=GET;t=/files/a/b%20c?x=1&y;p=/files/a/b%20c;"
 	                   "q=x=1&y;r=a/b%20c;x1=first;none=;h=Host;h=X-One;"
 	                   "h=x-one;peer=ok;");
-	serve_text(s,
-	           "OPTIONS http://h:80/exact?q HTTP/1.1\r\nHost: h\r\n\r\n",
-	           &f);
+	ff_serve_str(s, &f,
+	             "OPTIONS http://h:80/exact?q HTTP/1.1\r\nHost: h\r\n\r\n");
 	ASSERT_STREQ(seen, "m=OPTIONS;t=http://h:80/exact?q;p=/exact;q=q;"
 	                   "r=/exact;none=;h=Host;peer=ok;");
 	ASSERT_EQ(mg_http_route(s, "GET", "nope", inspect, NULL), MG_EINVAL);
@@ -68,9 +60,9 @@ MGT_TEST(routes_match_in_order_and_by_prefix)
 	mg_http_route(s, "GET", "/a", inspect, NULL);
 	mg_http_route(s, NULL, "/*", inspect, NULL);
 	fake_flow f;
-	serve_text(s, "GET /abc HTTP/1.1\r\nHost: h\r\n\r\n", &f);
+	ff_serve_str(s, &f, "GET /abc HTTP/1.1\r\nHost: h\r\n\r\n");
 	ASSERT_CONTAINS(seen, "r=abc;");
-	serve_text(s, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n", &f);
+	ff_serve_str(s, &f, "GET /a HTTP/1.1\r\nHost: h\r\n\r\n");
 	ASSERT_CONTAINS(seen, "r=/a;"); /* the exact route came first */
 }
 
@@ -108,17 +100,15 @@ MGT_TEST(response_calls_are_checked)
 	mg_http_server *s = ff_server(NULL);
 	mg_http_route(s, NULL, "/", checks, NULL);
 	fake_flow f;
-	serve_text(s,
-	           "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\n"
-	           "Host: h\r\n\r\n",
-	           &f);
+	ff_serve_str(s, &f,
+	             "GET / HTTP/1.1\r\nHost: h\r\n\r\nGET / HTTP/1.1\r\n"
+	             "Host: h\r\n\r\n");
 	ASSERT_CONTAINS(f.out, "HTTP/1.1 201 Created\r\nX-Ok: yes\r\n"
 	                       "Content-Length: 4\r\n\r\nabc");
 	ASSERT_EQ(ff_count(f.out, "HTTP/1.1"), 1);
 }
 
-static int status_only(mg_http_request *req, mg_http_response *res,
-                       void *arg)
+static int status_only(mg_http_request *req, mg_http_response *res, void *arg)
 {
 	(void)req;
 	int st = (int)(intptr_t)arg;
@@ -139,12 +129,11 @@ MGT_TEST(no_content_and_not_modified_have_no_body)
 	mg_http_route(s, NULL, "/304l", status_only, (void *)299);
 	mg_http_route(s, NULL, "/200", status_only, (void *)200);
 	fake_flow f;
-	serve_text(s,
-	           "GET /204 HTTP/1.1\r\nHost: h\r\n\r\n"
-	           "GET /304 HTTP/1.1\r\nHost: h\r\n\r\n"
-	           "GET /304l HTTP/1.1\r\nHost: h\r\n\r\n"
-	           "GET /200 HTTP/1.1\r\nHost: h\r\n\r\n",
-	           &f);
+	ff_serve_str(s, &f,
+	             "GET /204 HTTP/1.1\r\nHost: h\r\n\r\n"
+	             "GET /304 HTTP/1.1\r\nHost: h\r\n\r\n"
+	             "GET /304l HTTP/1.1\r\nHost: h\r\n\r\n"
+	             "GET /200 HTTP/1.1\r\nHost: h\r\n\r\n");
 	ASSERT_STREQ(f.out, "HTTP/1.1 204 No Content\r\n\r\n"
 	                    "HTTP/1.1 304 Not Modified\r\n\r\n"
 	                    "HTTP/1.1 304 Not Modified\r\n"
@@ -152,8 +141,7 @@ MGT_TEST(no_content_and_not_modified_have_no_body)
 	                    "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n");
 }
 
-static int many_pieces(mg_http_request *req, mg_http_response *res,
-                       void *arg)
+static int many_pieces(mg_http_request *req, mg_http_response *res, void *arg)
 {
 	(void)req;
 	(void)arg;
@@ -170,7 +158,7 @@ MGT_TEST(writev_of_many_views_in_chunks)
 	mg_http_server *s = ff_server(NULL);
 	mg_http_route(s, NULL, "/", many_pieces, NULL);
 	fake_flow f;
-	serve_text(s, "GET / HTTP/1.1\r\nHost: h\r\n\r\n", &f);
+	ff_serve_str(s, &f, "GET / HTTP/1.1\r\nHost: h\r\n\r\n");
 	ff_resp r[2];
 	ASSERT_EQ(ff_responses(&f, r, 2, 0), 1);
 	ASSERT_STREQ(r[0].body, "ababababababababababababababab");
@@ -189,9 +177,9 @@ MGT_TEST(percent_decode_and_query_params)
 		ASSERT_EQ(mg_http_percent_decode(mg_cbuf_str(bad[i]),
 		                                 mg_buf_make(out, sizeof out)),
 		          MG_EINVAL);
-	ASSERT_EQ(mg_http_percent_decode(mg_cbuf_str("abc"),
-	                                 mg_buf_make(out, 2)),
-	          MG_ENOSPC);
+	ASSERT_EQ(
+	    mg_http_percent_decode(mg_cbuf_str("abc"), mg_buf_make(out, 2)),
+	    MG_ENOSPC);
 	char inplace[] = "x%41y";
 	ASSERT_EQ(mg_http_percent_decode(mg_cbuf_str(inplace),
 	                                 mg_buf_make(inplace, 5)),
@@ -218,13 +206,6 @@ static int blocks(mg_http_request *req, mg_http_response *res, void *arg)
 	if (rc < 0)
 		return rc;
 	return mg_http_reply(res, 200, NULL, mg_cbuf_str("late"));
-}
-
-static int hello(mg_http_request *req, mg_http_response *res, void *arg)
-{
-	(void)req;
-	(void)arg;
-	return mg_http_reply(res, 200, NULL, mg_cbuf_str("hello"));
 }
 
 typedef struct limit_case {
@@ -255,7 +236,7 @@ static void limit_run(limit_case *lc)
 	mg_http_server_opts o = {.max_connections = 1};
 	lc->s = ff_server(&o);
 	mg_http_route(lc->s, NULL, "/block", blocks, NULL);
-	mg_http_route(lc->s, NULL, "/hello", hello, NULL);
+	mg_http_route(lc->s, NULL, "/hello", ff_hello, NULL);
 	ff_init(&lc->a);
 	ff_init(&lc->b);
 	if (lc->first_busy)
@@ -279,8 +260,9 @@ MGT_TEST(over_the_limit_with_none_idle_is_503)
 {
 	static limit_case lc = {.first_busy = true};
 	limit_run(&lc);
-	ASSERT_STREQ(lc.b.out, "HTTP/1.1 503 Service Unavailable\r\n"
-	                       "Content-Length: 0\r\nConnection: close\r\n\r\n");
+	ASSERT_STREQ(lc.b.out,
+	             "HTTP/1.1 503 Service Unavailable\r\n"
+	             "Content-Length: 0\r\nConnection: close\r\n\r\n");
 	ASSERT_CONTAINS(lc.a.out, "late");
 }
 

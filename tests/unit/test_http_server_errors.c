@@ -1,13 +1,6 @@
 /* HTTP server over a scripted flow: error statuses, timeouts, drain, limits. */
 #include "http_server_fake.h"
 
-static int hello(mg_http_request *req, mg_http_response *res, void *arg)
-{
-	(void)req;
-	(void)arg;
-	return mg_http_reply(res, 200, "text/plain", mg_cbuf_str("hello"));
-}
-
 static int fails(mg_http_request *req, mg_http_response *res, void *arg)
 {
 	(void)req;
@@ -25,8 +18,7 @@ static int silent(mg_http_request *req, mg_http_response *res, void *arg)
 }
 
 /* Starts a body, then fails: before (arg != NULL) or after a write. */
-static int fails_midway(mg_http_request *req, mg_http_response *res,
-                        void *arg)
+static int fails_midway(mg_http_request *req, mg_http_response *res, void *arg)
 {
 	(void)req;
 	mg_http_response_start(res, MG_HTTP_LENGTH_UNKNOWN);
@@ -54,15 +46,15 @@ static int reads_body(mg_http_request *req, mg_http_response *res, void *arg)
 static mg_http_server *server(const mg_http_server_opts *o)
 {
 	mg_http_server *s = ff_server(o);
-	mg_http_route(s, "GET", "/hello", hello, NULL);
-	mg_http_route(s, "POST", "/hello", hello, NULL);
+	mg_http_route(s, "GET", "/hello", ff_hello, NULL);
+	mg_http_route(s, "POST", "/hello", ff_hello, NULL);
 	mg_http_route(s, "PUT", "/read", reads_body, NULL);
 	mg_http_route(s, NULL, "/fail", fails, NULL);
 	mg_http_route(s, NULL, "/silent", silent, NULL);
 	mg_http_route(s, NULL, "/midway", fails_midway, NULL);
 	mg_http_route(s, NULL, "/early", fails_midway, "");
-	mg_http_route(s, "DELETE", "/things/*", hello, NULL);
-	mg_http_route(s, "PUT", "/things/*", hello, NULL);
+	mg_http_route(s, "DELETE", "/things/*", ff_hello, NULL);
+	mg_http_route(s, "PUT", "/things/*", ff_hello, NULL);
 	return s;
 }
 
@@ -72,9 +64,8 @@ static int serve_one(const char *in, ff_resp *r, fake_flow *f)
 	ff_init(f);
 	ff_data(f, in);
 	ff_data(f, "GET /hello HTTP/1.1\r\nHost: a\r\n\r\n");
-	mg_http_limits lim = {.max_request_line = 64,
-	                      .max_header_bytes = 256,
-	                      .max_body = 1000};
+	mg_http_limits lim = {
+	    .max_request_line = 64, .max_header_bytes = 256, .max_body = 1000};
 	mg_http_server_opts o = {.limits = lim};
 	ff_serve(server(&o), f);
 	return ff_responses(f, r, 3, 0);
@@ -99,8 +90,7 @@ MGT_TEST(parser_refusals_answer_their_status_and_close)
 	     400},
 	    {"GET / HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n", 400},
 	    {"GET  / HTTP/1.1\r\n\r\n", 400},
-	    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n",
-	     413},
+	    {"POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5000\r\n\r\n", 413},
 	    {NULL, 414},
 	    {"GET / HTTP/1.1\r\nHost: a\r\nExpect: tea\r\n\r\n", 417},
 	    {NULL, 431},
@@ -173,11 +163,12 @@ MGT_TEST(fallback_takes_unrouted_paths)
 {
 	fake_flow f;
 	ff_init(&f);
-	ff_data(&f, "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n"
-	            "POST /fail HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
+	ff_data(&f,
+	        "GET /nope HTTP/1.1\r\nHost: a\r\n\r\n"
+	        "POST /fail HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n");
 	mg_http_server *s = ff_server(NULL);
 	mg_http_route(s, "GET", "/fail", fails, NULL);
-	mg_http_fallback(s, hello, NULL);
+	mg_http_fallback(s, ff_hello, NULL);
 	ff_serve(s, &f);
 	ff_resp r[3];
 	ASSERT_EQ(ff_responses(&f, r, 3, 0), 2);

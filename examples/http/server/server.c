@@ -1,4 +1,5 @@
-/* server: a small HTTP/1.1 server showing the handler API of mg/http_server.h. */
+/* server: a small HTTP/1.1 server showing the handler API of mg/http_server.h.
+ */
 #include <mg/http_server.h>
 #include <mg/mg.h>
 
@@ -28,11 +29,12 @@ static int echo(mg_http_request *req, mg_http_response *res, void *arg)
 		return MG_ENOMEM;
 	for (;;) {
 		if (n == cap) {
-			uint8_t *b = cap < ECHO_MAX ? realloc(body, cap * 2) : NULL;
+			uint8_t *b =
+			    cap < ECHO_MAX ? realloc(body, cap * 2) : NULL;
 			if (!b) {
 				free(body);
-				return mg_http_reply(res, 413, NULL,
-				                     mg_cbuf_str("too large\n"));
+				return mg_http_reply(
+				    res, 413, NULL, mg_cbuf_str("too large\n"));
 			}
 			body = b;
 			cap *= 2;
@@ -72,7 +74,8 @@ static int lines(mg_http_request *req, mg_http_response *res, void *arg)
 	for (long i = 1; rc == 0 && i <= n; i++) {
 		char line[32];
 		int len = snprintf(line, sizeof line, "line %ld\n", i);
-		rc = mg_http_response_write(res, mg_cbuf_make(line, (size_t)len));
+		rc = mg_http_response_write(res,
+		                            mg_cbuf_make(line, (size_t)len));
 	}
 	return rc ? rc : mg_http_response_end(res);
 }
