@@ -250,6 +250,13 @@ void mg__tcp_rcv_consumed(mg_tcb *c)
 	uint32_t step = 2u * c->t->cfg.mss;
 	if (step > c->rx.cap / 2)
 		step = c->rx.cap / 2;
-	if (SEQ_GT(edge, c->rcv_adv) && edge - c->rcv_adv >= step)
+	/* As Linux does, only when the window offered at least doubles:
+	 * reading while plenty of window is left needs no update, and an
+	 * application that answers what it read (an echo, a server) sends
+	 * the new window with its data instead of in a segment of its own. */
+	uint32_t left = SEQ_GT(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
+	                                                : 0;
+	if (SEQ_GT(edge, c->rcv_adv) && edge - c->rcv_adv >= step &&
+	    edge - c->rcv_nxt >= 2 * left)
 		c->fl |= TF_ACK_NOW;
 }
