@@ -30,4 +30,8 @@ void mg_configure(mg_config *c)
 	 * block device site_tar (`morgana run --block:site_tar=FILE.tar`
 	 * serves another archive). */
 	mg_app_kv_ro(app, mg_generic_kv_ro(c, "site"));
+	/* A connection holds about 40 KiB (its fiber's stack, its buffers,
+	 * its TCP state): 32 MiB keep 500 open on hvt. Files are streamed,
+	 * so their size does not count. */
+	mg_hvt_mem(c, 32);
 }

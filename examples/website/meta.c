@@ -237,12 +237,13 @@ site_range_kind site_parse_range(mg_cbuf value, uint64_t size,
 		return SITE_RANGE_WHOLE; /* another unit: ignored */
 	p += 6;
 	int specs = 0, sat = 0;
+	uint64_t a = 0, b = 0;
 	while (p < end) {
 		if (*p == ' ' || *p == '\t' || *p == ',') {
 			p++;
 			continue;
 		}
-		int r = range_spec(&p, end, size, first, last);
+		int r = range_spec(&p, end, size, &a, &b);
 		if (r < 0)
 			return SITE_RANGE_WHOLE; /* RFC 9110 14.2: ignore it */
 		specs++;
@@ -256,5 +257,9 @@ site_range_kind site_parse_range(mg_cbuf value, uint64_t size,
 	 * server ignore Range): no multipart/byteranges. */
 	if (specs != 1)
 		return SITE_RANGE_WHOLE;
-	return sat ? SITE_RANGE_PART : SITE_RANGE_UNSAT;
+	if (!sat)
+		return SITE_RANGE_UNSAT;
+	*first = a;
+	*last = b;
+	return SITE_RANGE_PART;
 }
