@@ -31,8 +31,8 @@ build() {
 
 build socket unix ""
 build socket_tar unix --kv=tar
-build direct unix --net=direct
-build direct_tar unix "--net=direct --kv=tar"
+build unix_direct unix --net=direct
+build unix_direct_tar unix "--net=direct --kv=tar"
 if hvt_ready; then
 	build hvt hvt ""
 	build hvt_tar hvt --kv=tar
@@ -111,7 +111,7 @@ httpdate() { date -u -d "@$1" '+%a, %d %b %Y %H:%M:%S GMT'; }
 
 # The crunch image: every feature on the small site.
 features() {
-	start "$1"
+	start "$STACK"
 	local html="200 text/html; charset=utf-8"
 	# "/" and a folder's index on one connection.
 	run c -v "$URL/" "$URL/about/"
@@ -224,11 +224,10 @@ features() {
 
 # The tar image on an archive with every content type and a 50 MB file;
 # hvt runs with the tender's default 16 MiB.
-big() {
-	case $1 in
-	hvt*) start "$1" --mem=16 "--block:site_tar=$BIGTAR" ;;
-	*) start "$1" "--block:site_tar=$BIGTAR" ;;
-	esac
+big_tar() {
+	local mem=()
+	[ "$STACK" = hvt ] && mem=(--mem=16)
+	start "${STACK}_tar" "${mem[@]}" "--block:site_tar=$BIGTAR"
 	get /
 	body_is "$ROOT/examples/website/site/index.html"
 	local ext type
@@ -260,7 +259,7 @@ big() {
 	assert_eq "$(sha <"$TDIR/body")" "$(tail -c +$((off + 1)) "$BIG" | head -c $n | sha)"
 	logged "GET /big.bin 200 $((MB << 20))"
 	logged "GET /big.bin 206 $n"
-	if [ "${1#hvt}" = "$1" ]; then
+	if [ "$STACK" != hvt ]; then
 		# Streamed: the process never held the file.
 		local hwm
 		hwm=$(awk '/^VmHWM/ { print $2 }' "/proc/$SRV_PID/status")
@@ -272,10 +271,10 @@ big() {
 # wrk: 100 connections for 10 s, no socket error and no 4xx/5xx. On hvt
 # a request takes milliseconds of emulated guest time, and 100 of them
 # queued wait seconds: wrk's 2 s timeout would count them as errors.
-load() {
-	start "$1"
+wrk() {
+	start "$STACK"
 	local timeout=()
-	[ "$1" = hvt ] && timeout=(--timeout 30s)
+	[ "$STACK" = hvt ] && timeout=(--timeout 30s)
 	run nl_in a timeout 60 wrk -t1 -c100 -d10s "${timeout[@]}" "$URL/"
 	assert_rc 0
 	echo "$OUT" | grep -E 'requests in|Requests/sec' | sed 's/^/  /'
@@ -291,7 +290,7 @@ load() {
 # 500 connections opened and left idle; a new client is still served
 # while every one of them stays open.
 idle500() {
-	start "$1" -- --header-timeout=60
+	start "$STACK" -- --header-timeout=60
 	NL_LOG=$TDIR/idle.out nl_bg a python3 "$CLIENTS" idle "$HOST" 8080 \
 		500 "$TDIR/ready" "$TDIR/go"
 	local idle=$NL_PID
@@ -310,8 +309,8 @@ idle500() {
 
 # Headless Chromium renders the front page: the screenshot is not blank
 # and the server sent the stylesheet and both images.
-browser() {
-	start "$1"
+chromium() {
+	start "$STACK"
 	run nl_in a timeout 60 chromium --headless --no-sandbox --disable-gpu \
 		--disable-dev-shm-usage --user-data-dir="$TDIR/chromium" \
 		--screenshot="$TDIR/shot.png" --window-size=800,600 "$URL/"
@@ -326,31 +325,24 @@ browser() {
 	logged "GET /images/sunset.png 200 $(stat -c %s "$SITE/images/sunset.png")"
 }
 
-t_features_socket() { features socket; }
-t_big_socket() { big socket_tar; }
-t_wrk_socket() { load socket; }
-t_idle_socket() { idle500 socket; }
-t_features_direct() { features direct; }
-t_big_direct() { big direct_tar; }
-t_wrk_direct() { load direct; }
-t_idle_direct() { idle500 direct; }
-t_browser_direct() { browser direct; }
-t_website_hvt_features() { features hvt; }
-t_website_hvt_50mb_tar() { big hvt_tar; }
-t_website_hvt_wrk() { load hvt; }
-t_website_hvt_500_idle() { idle500 hvt; }
-t_website_hvt_chromium() { browser hvt; }
+# on STACK CHECK...: each CHECK (a function above) against the images of
+# STACK (socket, unix_direct, hvt), as test website_STACK_CHECK.
+on() {
+	STACK=$1
+	shift
+	local check
+	for check in "$@"; do
+		run_test "website_${STACK}_$check" "$check"
+	done
+}
 
-run_test website_socket_features t_features_socket
-run_test website_socket_50mb_tar t_big_socket
-run_test website_socket_wrk t_wrk_socket
-run_test website_socket_500_idle t_idle_socket
-run_test website_unix_direct_features t_features_direct
-run_test website_unix_direct_50mb_tar t_big_direct
-run_test website_unix_direct_wrk t_wrk_direct
-run_test website_unix_direct_500_idle t_idle_direct
-run_hvt_tests website_hvt "the website's hvt tests need it" \
-	website_hvt_features website_hvt_50mb_tar website_hvt_wrk \
-	website_hvt_500_idle website_hvt_chromium
-hvt_ready || run_test website_unix_direct_chromium t_browser_direct
+on socket features big_tar wrk idle500
+on unix_direct features big_tar wrk idle500
+if hvt_ready; then
+	on hvt features big_tar wrk idle500 chromium
+else
+	E2E_HVT_WHY="the website's hvt tests need it"
+	run_test website_hvt t_hvt_unusable
+	on unix_direct chromium
+fi
 finish
