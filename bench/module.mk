@@ -37,3 +37,10 @@ net-bench: all $(O)/bench/net_peer
 	bench/net.sh
 
 .PHONY: net-bench
+
+# http-bench: examples/website against nginx under wrk (bench/http.sh;
+# root, namespaces and a tap; installs wrk and nginx-light if missing).
+http-bench: all
+	bench/http.sh
+
+.PHONY: http-bench
