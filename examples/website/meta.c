@@ -118,8 +118,9 @@ bool site_parse_http_date(mg_cbuf s, uint64_t *unix_s)
 	if (p && p[1] == ' ' && strlen(p + 2) == 24) {
 		/* IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT" */
 		p += 2;
-		if (!digits(p, 2, &d) || p[2] != ' ' || !(m = month_of(p + 3)) ||
-		    p[6] != ' ' || !digits(p + 7, 4, &y) || p[11] != ' ' ||
+		if (!digits(p, 2, &d) || p[2] != ' ' ||
+		    !(m = month_of(p + 3)) || p[6] != ' ' ||
+		    !digits(p + 7, 4, &y) || p[11] != ' ' ||
 		    !clock_of(p + 12, &secs) || strcmp(p + 20, " GMT") != 0)
 			return false;
 	} else if (p && p[1] == ' ' && strlen(p + 2) == 22) {
@@ -127,8 +128,9 @@ bool site_parse_http_date(mg_cbuf s, uint64_t *unix_s)
 		 * is guessed as 19 from 70 on (RFC 9110 asks for the most
 		 * recent past year, which needs the time of day) */
 		p += 2;
-		if (!digits(p, 2, &d) || p[2] != '-' || !(m = month_of(p + 3)) ||
-		    p[6] != '-' || !digits(p + 7, 2, &y) || p[9] != ' ' ||
+		if (!digits(p, 2, &d) || p[2] != '-' ||
+		    !(m = month_of(p + 3)) || p[6] != '-' ||
+		    !digits(p + 7, 2, &y) || p[9] != ' ' ||
 		    !clock_of(p + 10, &secs) || strcmp(p + 18, " GMT") != 0)
 			return false;
 		y += y >= 70 ? 1900 : 2000;
@@ -229,8 +231,8 @@ static int range_spec(const char **p, const char *end, uint64_t size,
 	return 1;
 }
 
-site_range_kind site_parse_range(mg_cbuf value, uint64_t size,
-                                 uint64_t *first, uint64_t *last)
+site_range_kind site_parse_range(mg_cbuf value, uint64_t size, uint64_t *first,
+                                 uint64_t *last)
 {
 	const char *p = (const char *)value.p, *end = p + value.len;
 	if (value.len < 6 || !ieq(p, 5, "bytes") || p[5] != '=')

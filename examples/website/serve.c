@@ -18,8 +18,8 @@
 #define SLICE (64u << 10)
 
 /* (len) bytes of (key) from (off) as the response body; *sent counts. */
-static int stream(mg_kv_ro *store, const char *key, uint64_t off,
-                  uint64_t len, mg_http_response *res, uint64_t *sent)
+static int stream(mg_kv_ro *store, const char *key, uint64_t off, uint64_t len,
+                  mg_http_response *res, uint64_t *sent)
 {
 	const void *data;
 	size_t have;
@@ -51,7 +51,8 @@ static int stream(mg_kv_ro *store, const char *key, uint64_t off,
 		if (rc == 0 && got == 0)
 			rc = MG_EBADMSG; /* shorter than its size said */
 		if (rc == 0)
-			rc = mg_http_response_write(res, mg_cbuf_make(buf, got));
+			rc =
+			    mg_http_response_write(res, mg_cbuf_make(buf, got));
 		if (rc < 0)
 			break;
 		off += got;

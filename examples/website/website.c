@@ -92,16 +92,13 @@ static int handle(mg_http_request *req, mg_http_response *res, void *arg)
 			rc = reply(res, 405, "method not allowed\n", &out);
 	}
 	if (mg_keys.log_requests)
-		mg_console_printf(s->console, "%.*s %.*s %d %llu%s%s\n",
-		                  (int)req->method.len,
-		                  (const char *)req->method.p,
-		                  (int)(req->target.len < 300 ? req->target.len
-		                                              : 300),
-		                  (const char *)req->target.p,
-		                  out.status ? out.status : 500,
-		                  (unsigned long long)out.bytes,
-		                  rc < 0 ? " error: " : "",
-		                  rc < 0 ? mg_strerror(rc) : "");
+		mg_console_printf(
+		    s->console, "%.*s %.*s %d %llu%s%s\n", (int)req->method.len,
+		    (const char *)req->method.p,
+		    (int)(req->target.len < 300 ? req->target.len : 300),
+		    (const char *)req->target.p, out.status ? out.status : 500,
+		    (unsigned long long)out.bytes, rc < 0 ? " error: " : "",
+		    rc < 0 ? mg_strerror(rc) : "");
 	return rc;
 }
 
@@ -135,8 +132,7 @@ int website_start(mg_console *console, mg_pclock *pclock, mg_stackv4 *net,
 	mg_stackv4_config cfg;
 	char a[MG_IPV4_PREFIX_STRLEN];
 	if (mg_stackv4_ipv4_config(net, &cfg) == 0)
-		mg_console_printf(console,
-		                  "website: listening on %s port %u\n",
+		mg_console_printf(console, "website: listening on %s port %u\n",
 		                  mg_ipv4_prefix_format(cfg.addr, a),
 		                  mg_http_server_port(srv));
 	/* Connections are served in fibers of their own. */

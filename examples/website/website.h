@@ -42,8 +42,8 @@ typedef enum site_range_kind {
 
 /* A Range field's value against a file of (size) bytes; a PART is
  * [*first, *last]. */
-site_range_kind site_parse_range(mg_cbuf value, uint64_t size,
-                                 uint64_t *first, uint64_t *last);
+site_range_kind site_parse_range(mg_cbuf value, uint64_t size, uint64_t *first,
+                                 uint64_t *last);
 
 /* If-Range (RFC 9110 section 13.1.5): whether (value) still names the
  * file of (etag) and modification time (mtime_s, 0: unknown). */

@@ -3,7 +3,8 @@
 # of its own), on unix-direct and on hvt (a tap in a namespace): curl
 # against every feature of the crunch image (folder indexes and redirects,
 # content types, 404, 405, HEAD, ETag and Last-Modified with their 304s,
-# ranges, 416, keep-alive, the log line of each request); the tar image
+# ranges, 416, keep-alive, the log line of each request; on the socket
+# stack under ASan and UBSan too); the tar image
 # on an archive with a 50 MB file (checked by SHA-256, a range in its
 # middle, the server's memory staying small); wrk with 100 connections for
 # 10 s without an error; 500 idle connections while a new client is
@@ -31,6 +32,7 @@ build() {
 
 build socket unix ""
 build socket_tar unix --kv=tar
+build socket_sanitized unix --sanitize
 build unix_direct unix --net=direct
 build unix_direct_tar unix "--net=direct --kv=tar"
 if hvt_ready; then
@@ -59,7 +61,7 @@ start() {
 	# 500 idle connections are 500 descriptors on the socket stack.
 	ulimit -n 4096
 	cd "$BUILD/$name" || fail cd
-	if [ "${name%_tar}" = socket ]; then
+	if [ "${name#socket}" != "$name" ]; then
 		HOST=127.0.0.1
 		NL_LOG=$TDIR/server.log nl_bg a "$img" "${run[@]}" \
 			--port=8080 "${boot[@]}"
@@ -337,6 +339,7 @@ on() {
 }
 
 on socket features big_tar wrk idle500
+on socket_sanitized features # under ASan and UBSan
 on unix_direct features big_tar wrk idle500
 if hvt_ready; then
 	on hvt features big_tar wrk idle500 chromium
