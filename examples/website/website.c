@@ -86,6 +86,8 @@ static int handle(mg_http_request *req, mg_http_response *res, void *arg)
 	int rc;
 	if (mg_http_eq(req->method, "GET") || req->head) {
 		rc = get(s, req, res, &out);
+		if (req->head)
+			out.bytes = 0; /* the server sent the head alone */
 	} else {
 		rc = mg_http_response_header(res, "Allow", "GET, HEAD");
 		if (rc == 0)

@@ -132,6 +132,8 @@ features() {
 	assert_eq "$(field Location)" "/about/?x=1"
 	get /about -L
 	assert_eq "$OUT" "$html"
+	run c -I "$URL/about"
+	assert_out "HTTP/1.1 301"
 	# Content types.
 	get /style.css
 	assert_eq "$OUT" "200 text/css; charset=utf-8"
@@ -219,6 +221,7 @@ features() {
 	logged "GET /nope.html 404 10"
 	logged "POST / 405 19"
 	logged "HEAD /style.css 200 0"
+	logged "HEAD /about 301 0"
 	logged "GET /style.css 304 0"
 	logged "GET /style.css 206 10"
 	logged "GET /style.css 416 22"
