@@ -94,6 +94,7 @@ http {
 }
 EOF
 	NL_LOG=$W/nginx-$1-$3.out nl_bg "$1" /usr/sbin/nginx -p "$W" -c "$conf"
+	NGINX_PIDS+=("$NL_PID")
 	nl_wait_until 10 nl_tcp_listening "$1" "$3"
 }
 
@@ -143,6 +144,7 @@ measure() {
 		"${2##*/}" "$RPS" "$P50" "$P99" "$ERR"
 }
 
+NGINX_PIDS=()
 ROWS=()
 # pair LABEL TAG URL NGINX_URL [CONNS]: each file from the website, then
 # nginx; a summary row per file.
@@ -225,6 +227,13 @@ if [ $hvt = 1 ]; then
 else
 	echo "  hvt: skipped (no usable /dev/kvm or morgana-hvt)"
 fi
+
+# nginx's master ends its worker on TERM (the clean-up's later kill -9
+# of what is left in a namespace would find it still exiting).
+for p in "${NGINX_PIDS[@]}"; do
+	kill "$p"
+	wait "$p" 2>/dev/null
+done
 
 echo
 echo "website / nginx: req/s, then latency p50 and p99 in ms (lower is better)"
