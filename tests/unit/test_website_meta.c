@@ -118,53 +118,51 @@ MGT_TEST(if_range_strong)
 	    !site_if_range_holds(s_("Thu, 01 Jan 1970 00:00:00 GMT"), e, 0));
 }
 
-/* The kind of (v) against (size), and the range as "first-last". */
-static site_range_kind range(const char *v, uint64_t size, char out[64])
-{
-	uint64_t a = 7, b = 7;
-	site_range_kind k = site_parse_range(s_(v), size, &a, &b);
-	snprintf(out, 64, "%llu-%llu", (unsigned long long)a,
-	         (unsigned long long)b);
-	return k;
-}
-
 MGT_TEST(ranges)
 {
-	char r[64];
-	ASSERT_EQ(range("bytes=0-9", 100, r), SITE_RANGE_PART);
-	ASSERT_STREQ(r, "0-9");
-	ASSERT_EQ(range("bytes=90-200", 100, r), SITE_RANGE_PART);
-	ASSERT_STREQ(r, "90-99");
-	ASSERT_EQ(range("bytes=50-", 100, r), SITE_RANGE_PART);
-	ASSERT_STREQ(r, "50-99");
-	ASSERT_EQ(range("bytes=-10", 100, r), SITE_RANGE_PART);
-	ASSERT_STREQ(r, "90-99");
-	ASSERT_EQ(range("bytes=-1000", 100, r), SITE_RANGE_PART);
-	ASSERT_STREQ(r, "0-99");
-	ASSERT_EQ(range("Bytes= 5-5 ", 100, r), SITE_RANGE_PART);
-	ASSERT_STREQ(r, "5-5");
-	ASSERT_EQ(range("bytes=5-5,", 100, r), SITE_RANGE_PART);
-	ASSERT_EQ(range("bytes=0-99999999999999999999999", 100, r),
-	          SITE_RANGE_PART);
-	ASSERT_STREQ(r, "0-99");
-
-	/* unsatisfiable: starts at or past the end, an empty suffix */
-	ASSERT_EQ(range("bytes=100-", 100, r), SITE_RANGE_UNSAT);
-	ASSERT_EQ(range("bytes=100-200", 100, r), SITE_RANGE_UNSAT);
-	ASSERT_EQ(range("bytes=99999999999999999999999-", 100, r),
-	          SITE_RANGE_UNSAT);
-	ASSERT_EQ(range("bytes=-0", 100, r), SITE_RANGE_UNSAT);
-	ASSERT_EQ(range("bytes=-5", 0, r), SITE_RANGE_UNSAT);
-	ASSERT_EQ(range("bytes=0-", 0, r), SITE_RANGE_UNSAT);
-
-	/* the whole file: none, several, malformed, another unit; the
-	 * outputs untouched */
-	static const char *whole[] = {
-	    "bytes=0-1,5-6", "bytes=0-1, -5", "bytes=5-4", "bytes=a-b",
-	    "bytes=",        "bytes=-",       "bytes=--5", "bytes=1-2x",
-	    "items=0-5",     "bytes 0-5",     "",          "bytes=0-1,x"};
-	for (size_t i = 0; i < sizeof whole / sizeof whole[0]; i++) {
-		ASSERT_EQ(range(whole[i], 100, r), SITE_RANGE_WHOLE);
-		ASSERT_STREQ(r, "7-7");
+	static const struct {
+		const char *value;
+		uint64_t size;
+		site_range_kind kind;
+		const char *range; /* "first-last"; "7-7": left as they were */
+	} cases[] = {
+	    {"bytes=0-9", 100, SITE_RANGE_PART, "0-9"},
+	    {"bytes=90-200", 100, SITE_RANGE_PART, "90-99"},
+	    {"bytes=50-", 100, SITE_RANGE_PART, "50-99"},
+	    {"bytes=-10", 100, SITE_RANGE_PART, "90-99"},
+	    {"bytes=-1000", 100, SITE_RANGE_PART, "0-99"},
+	    {"Bytes= 5-5 ", 100, SITE_RANGE_PART, "5-5"},
+	    {"bytes=5-5,", 100, SITE_RANGE_PART, "5-5"},
+	    {"bytes=0-99999999999999999999999", 100, SITE_RANGE_PART, "0-99"},
+	    /* unsatisfiable: starts at or past the end, an empty suffix */
+	    {"bytes=100-", 100, SITE_RANGE_UNSAT, "7-7"},
+	    {"bytes=100-200", 100, SITE_RANGE_UNSAT, "7-7"},
+	    {"bytes=99999999999999999999999-", 100, SITE_RANGE_UNSAT, "7-7"},
+	    {"bytes=-0", 100, SITE_RANGE_UNSAT, "7-7"},
+	    {"bytes=-5", 0, SITE_RANGE_UNSAT, "7-7"},
+	    {"bytes=0-", 0, SITE_RANGE_UNSAT, "7-7"},
+	    /* the whole file: several, malformed, another unit */
+	    {"bytes=0-1,5-6", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=0-1, -5", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=5-4", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=a-b", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=-", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=--5", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=1-2x", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"items=0-5", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes 0-5", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"", 100, SITE_RANGE_WHOLE, "7-7"},
+	    {"bytes=0-1,x", 100, SITE_RANGE_WHOLE, "7-7"},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		uint64_t a = 7, b = 7;
+		char r[64];
+		ASSERT_EQ(
+		    site_parse_range(s_(cases[i].value), cases[i].size, &a, &b),
+		    cases[i].kind);
+		snprintf(r, sizeof r, "%llu-%llu", (unsigned long long)a,
+		         (unsigned long long)b);
+		ASSERT_STREQ(r, cases[i].range);
 	}
 }
