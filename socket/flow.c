@@ -193,6 +193,17 @@ int mg__sock_flow_new(int fd, unsigned flags, mg_flow **out)
 	if ((flags & MG_TCP_NODELAY) &&
 	    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0)
 		MG_LOG(socket, WARN, "TCP_NODELAY refused: errno %d", errno);
+	if (flags & MG_TCP_KEEPALIVE) {
+		int idle = MG_TCP_KEEPALIVE_IDLE_S, intvl = MG_TCP_KEEPALIVE_INTVL_S,
+		    cnt = MG_TCP_KEEPALIVE_COUNT;
+		if (setsockopt(fd, SOL_SOCKET, SO_KEEPALIVE, &one, sizeof one) ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof idle) ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPINTVL, &intvl,
+		               sizeof intvl) ||
+		    setsockopt(fd, IPPROTO_TCP, TCP_KEEPCNT, &cnt, sizeof cnt))
+			MG_LOG(socket, WARN, "keep-alive refused: errno %d",
+			       errno);
+	}
 	int rc = mg_unix_fd_register(fd, MG_UNIX_READ | MG_UNIX_WRITE, &f->h);
 	if (rc < 0) {
 		close(fd);

@@ -103,7 +103,7 @@ int mg__sock_tcp_listen(void *self, const mg_tcp_listen_opts *opts,
                         mg_tcp_listener **out)
 {
 	mg__sock_stack *s = self;
-	if (!opts || opts->backlog < 0 || (opts->flags & ~MG_TCP_NODELAY))
+	if (!opts || opts->backlog < 0 || (opts->flags & ~MG_TCP_FLAGS_ALL))
 		return MG_EINVAL;
 	slistener *l = calloc(1, sizeof *l);
 	if (!l)

@@ -38,7 +38,7 @@ static int tcp_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
                        uint64_t deadline_ns, mg_flow **out)
 {
 	mg__sock_stack *s = self;
-	if (flags & ~MG_TCP_NODELAY)
+	if (flags & ~MG_TCP_FLAGS_ALL)
 		return MG_EINVAL;
 	if (dst.port == 0)
 		return MG_EINVAL;

@@ -32,6 +32,15 @@ typedef struct mg_udp_socket mg_udp_socket;
 
 /* Flags of a TCP connection (listen options, connect). */
 #define MG_TCP_NODELAY 1u /* send small segments at once (no Nagle) */
+/* Probe an idle connection (RFC 9293 section 3.8.4, RFC 1122 4.2.3.6):
+ * after 2 hours without receiving anything, every 75 s; 9 unanswered
+ * probes end it with MG_ECONNRESET on the flow (Linux's defaults, also
+ * on the socket stack, whatever the host's sysctls say). */
+#define MG_TCP_KEEPALIVE 2u
+#define MG_TCP_KEEPALIVE_IDLE_S  7200
+#define MG_TCP_KEEPALIVE_INTVL_S 75
+#define MG_TCP_KEEPALIVE_COUNT   9
+#define MG_TCP_FLAGS_ALL (MG_TCP_NODELAY | MG_TCP_KEEPALIVE)
 
 /*
  * A connection handler. Runs in its own detached fiber, one per accepted

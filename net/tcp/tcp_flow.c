@@ -31,8 +31,14 @@ static int f_read(void *self, mg_buf buf, uint64_t deadline_ns)
 	int rc;
 	for (;;) {
 		rc = mg_tcb_recv(f->c, buf);
-		if (rc != MG_EAGAIN)
+		if (rc != MG_EAGAIN) {
+			/* The connection's own error (a reset, or lost to
+			 * retransmission or keep-alive timeouts), not this
+			 * call's deadline. */
+			if (rc < 0)
+				rc = flow_err(rc);
 			break;
+		}
 		rc = mg_cond_wait_until(&f->rcond, deadline_ns);
 		if (rc < 0)
 			break;
@@ -40,8 +46,6 @@ static int f_read(void *self, mg_buf buf, uint64_t deadline_ns)
 	f->reading = false;
 	if (rc > 0)
 		mg__tcpl_kick(f->L); /* a window update may have been sent */
-	else if (rc < 0 && rc != MG_ETIMEDOUT && rc != MG_ECANCELED)
-		rc = flow_err(rc);
 	return rc;
 }
 
@@ -164,5 +168,9 @@ mg__tcp_flow *mg__tcp_flow_new(mg__tcp_layer *L, mg_tcb *c, unsigned flags)
 	mg_tcb_set_user(c, f);
 	if (flags & MG_TCP_NODELAY)
 		mg_tcb_set_nodelay(c, true);
+	if (flags & MG_TCP_KEEPALIVE)
+		mg_tcb_set_keepalive(c, MG_TCP_KEEPALIVE_IDLE_S * 1000u,
+		                     MG_TCP_KEEPALIVE_INTVL_S * 1000u,
+		                     MG_TCP_KEEPALIVE_COUNT);
 	return f;
 }

@@ -156,7 +156,7 @@ static int t_listen(void *self, const mg_tcp_listen_opts *opts,
                     mg_tcp_listener **out)
 {
 	mg__tcp_layer *L = self;
-	if (!opts || opts->backlog < 0)
+	if (!opts || opts->backlog < 0 || (opts->flags & ~MG_TCP_FLAGS_ALL))
 		return MG_EINVAL;
 	mg_tcp_listener *l = calloc(1, sizeof(*l));
 	if (!l)
@@ -231,6 +231,8 @@ static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
                      uint64_t deadline_ns, mg_flow **out)
 {
 	mg__tcp_layer *L = self;
+	if (flags & ~MG_TCP_FLAGS_ALL)
+		return MG_EINVAL;
 	mg_ipv4_config cfg;
 	mg_ipv4_config_get(L->ip, &cfg);
 	if (!cfg.addr.addr.v)

@@ -1,5 +1,7 @@
 /* The socket stack's TCP: listeners, handlers, flows, over loopback. */
 #define _GNU_SOURCE
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -69,9 +71,28 @@ static int echo_main(void *arg)
 	ASSERT_NE(port, 0);
 
 	mg_flow *f;
-	ASSERT_EQ(mg_tcp_connect(&st, local(port), MG_TCP_NODELAY,
+	ASSERT_EQ(mg_tcp_connect(&st, local(port), 64,
+	                         mg_deadline_in(MG_NS_PER_S), &f),
+	          MG_EINVAL);
+	ASSERT_EQ(mg_tcp_connect(&st, local(port),
+	                         MG_TCP_NODELAY | MG_TCP_KEEPALIVE,
 	                         mg_deadline_in(MG_NS_PER_S), &f),
 	          0);
+	{
+		/* The host socket, second in socket/flow.c's flow. */
+		const struct {
+			mg_flow flow;
+			int fd;
+		} *sf = f->self;
+		int v = 0;
+		socklen_t vl = sizeof v;
+		ASSERT_EQ(getsockopt(sf->fd, SOL_SOCKET, SO_KEEPALIVE, &v, &vl),
+		          0);
+		ASSERT_EQ(v, 1);
+		ASSERT_EQ(getsockopt(sf->fd, IPPROTO_TCP, TCP_KEEPIDLE, &v, &vl),
+		          0);
+		ASSERT_EQ(v, MG_TCP_KEEPALIVE_IDLE_S);
+	}
 	mg_ipv4_endpoint me, peer;
 	ASSERT_EQ(mg_flow_addrs(f, &me, &peer), 0);
 	ASSERT_EQ(peer.addr.v, loopback.v);

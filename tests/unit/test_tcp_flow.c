@@ -6,6 +6,7 @@
 #include <mg/tcp.h>
 
 #include "tcp_harness.h"
+#include "../../net/tcp/tcp_stack_int.h"
 
 #define A_IP 0x0a000001u
 #define B_IP 0x0a000002u
@@ -289,12 +290,23 @@ static int accept_main(void *arg)
 	ASSERT_EQ(tcp[1].ops->accept(tcp[1].self, l, &srv, mg_now_ns()),
 	          MG_ETIMEDOUT);
 	ASSERT_EQ(tcp[0].ops->connect(tcp[0].self,
-	                              (mg_ipv4_endpoint){{B_IP}, port}, 0,
+	                              (mg_ipv4_endpoint){{B_IP}, port}, 64,
+	                              mg_deadline_in(MG_NS_PER_S), &cli),
+	          MG_EINVAL);
+	ASSERT_EQ(tcp[0].ops->connect(tcp[0].self,
+	                              (mg_ipv4_endpoint){{B_IP}, port},
+	                              MG_TCP_KEEPALIVE,
 	                              mg_deadline_in(MG_NS_PER_S), &cli),
 	          0);
+	/* Keep-alive as asked on the client, not on the server. */
+	mg_tcb *cc = ((mg__tcp_flow *)cli->self)->c;
+	ASSERT_EQ(cc->ka_idle_ms, MG_TCP_KEEPALIVE_IDLE_S * 1000u);
+	ASSERT_EQ(cc->ka_intvl_ms, MG_TCP_KEEPALIVE_INTVL_S * 1000u);
+	ASSERT_EQ(cc->ka_count, MG_TCP_KEEPALIVE_COUNT);
 	ASSERT_EQ(tcp[1].ops->accept(tcp[1].self, l, &srv,
 	                             mg_deadline_in(MG_NS_PER_S)),
 	          0);
+	ASSERT_EQ(((mg__tcp_flow *)srv->self)->c->ka_idle_ms, 0);
 	uint8_t b[16];
 	ASSERT_EQ(mg_flow_read(srv, mg_buf_make(b, 16),
 	                       mg_deadline_in(20 * MG_NS_PER_MS)),
