@@ -59,6 +59,21 @@ static void output_cb(void *ctx, const mg_tcp_segout *so)
 		o.off.gso_size = so->gso_size;
 	}
 	L->out_err = mg_ipv4_output(L->ip, mg_now_ns(), &o, p);
+	/* A SYN of ours with no way to its peer: the connect waiting on it
+	 * fails now rather than after every retry. */
+	const uint8_t *h = so->hdr;
+	if ((L->out_err == MG_EHOSTUNREACH || L->out_err == MG_ENETUNREACH) &&
+	    (h[13] & 0x12) == 0x02) {
+		mg_tcb *c = mg__tcb_lookup(&L->core, so->src.v,
+		                           (uint16_t)(h[0] << 8 | h[1]),
+		                           so->dst.v,
+		                           (uint16_t)(h[2] << 8 | h[3]));
+		mg__tcp_flow *f = c ? mg_tcb_user(c) : NULL;
+		if (f) {
+			f->conn_err = L->out_err;
+			mg_cond_broadcast(&f->wcond);
+		}
+	}
 }
 
 static void handler_start(mg__tcp_layer *L, mg_tcp_listener *l);
@@ -256,7 +271,8 @@ static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
 	mg__tcpl_kick(L);
 	while (mg_tcb_state(c) == MG_TCP_SYN_SENT ||
 	       mg_tcb_state(c) == MG_TCP_SYN_RECEIVED) {
-		rc = mg_cond_wait_until(&f->wcond, deadline_ns);
+		rc = f->conn_err ? f->conn_err
+		                 : mg_cond_wait_until(&f->wcond, deadline_ns);
 		if (rc < 0)
 			break;
 	}

@@ -33,6 +33,9 @@ typedef struct mg__tcp_flow {
 	mg_tcb *c;
 	mg_cond rcond, wcond;
 	bool reading, writing;
+	/* While connecting: the IPv4 layer found no way to the peer for a
+	 * SYN retransmitted after the first (an ARP that failed later). */
+	int conn_err;
 } mg__tcp_flow;
 
 static inline void mg__tcpl_kick(mg__tcp_layer *L)

@@ -22,6 +22,7 @@ typedef struct fakeip {
 	struct fakeip *peer;
 	mg_pkt *qh, *qt;
 	unsigned drop_all; /* lose everything it sends */
+	int unreach;       /* refuse everything it sends with this error */
 	uint64_t sent;
 } fakeip;
 
@@ -36,6 +37,10 @@ static int ip_output(void *self, uint64_t now, const mg_ipv4_out *o, mg_pkt *p)
 	fakeip *e = self;
 	(void)now;
 	e->sent++;
+	if (e->unreach) {
+		mg_pkt_free(p);
+		return e->unreach;
+	}
 	if (o->dst.v != e->peer->addr || e->drop_all) {
 		mg_pkt_free(p);
 		return 0;
@@ -274,6 +279,14 @@ MGT_TEST(echo_handlers_for_concurrent_clients)
 	ASSERT_EQ(run(echo_main), 0);
 }
 
+static int set_unreach_later(void *arg)
+{
+	(void)arg;
+	mg_sleep_ns(200 * MG_NS_PER_MS);
+	ends[0].unreach = MG_EHOSTUNREACH;
+	return 0;
+}
+
 static int accept_main(void *arg)
 {
 	(void)arg;
@@ -337,6 +350,28 @@ static int accept_main(void *arg)
 	                              (mg_ipv4_endpoint){{B_IP}, port}, 0,
 	                              mg_deadline_in(50 * MG_NS_PER_MS), &cli),
 	          MG_ETIMEDOUT);
+	/* No way to the peer from the first SYN on: at once. */
+	ends[0].drop_all = 0;
+	ends[0].unreach = MG_ENETUNREACH;
+	ASSERT_EQ(tcp[0].ops->connect(tcp[0].self,
+	                              (mg_ipv4_endpoint){{B_IP}, port}, 0,
+	                              mg_deadline_in(5 * MG_NS_PER_S), &cli),
+	          MG_ENETUNREACH);
+	/* The first SYN lost, the ARP for the retransmission failed: the
+	 * connect ends then (after the 1 s initial RTO), not at its
+	 * deadline nor after every SYN retry. */
+	ends[0].unreach = 0;
+	ends[0].drop_all = 1;
+	mg_fiber_opts fo = {.name = "unreach"};
+	mg_fiber *u = mg_spawn(set_unreach_later, NULL, &fo);
+	uint64_t t0 = mg_now_ns();
+	ASSERT_EQ(tcp[0].ops->connect(tcp[0].self,
+	                              (mg_ipv4_endpoint){{B_IP}, port}, 0,
+	                              mg_deadline_in(10 * MG_NS_PER_S), &cli),
+	          MG_EHOSTUNREACH);
+	ASSERT_CMP(mg_now_ns() - t0, <, 3 * MG_NS_PER_S);
+	ASSERT_EQ(mg_join(u), 0);
+	ends[0].unreach = 0;
 	ends[0].drop_all = 0;
 	tcp[1].ops->unlisten(tcp[1].self, l);
 	ASSERT_EQ(mg_tcpcore_conn_count(tcp[0].ops->core(tcp[0].self)), 0);
