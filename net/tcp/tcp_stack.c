@@ -123,48 +123,92 @@ static void input_cb(void *ctx, uint64_t now_ns, const mg_ipv4_meta *m,
 
 static void listener_unref(mg_tcp_listener *l)
 {
-	if (l->closed && !l->pending)
+	if (l->closed && !l->pending && !l->starved_linked)
 		free(l);
 }
 
 static int handler_fiber(void *arg)
 {
 	mg_tcp_listener *l = arg;
-	l->pending--;
-	if (l->closed) {
-		listener_unref(l);
-		return 0;
-	}
 	mg__tcp_layer *L = l->L;
-	mg_tcb *c = mg_tcpcore_accept(l->lsn);
-	if (!c)
-		return 0;
-	mg__tcp_flow *f = mg__tcp_flow_new(L, c, l->opts.flags);
-	if (!f) {
-		mg_tcb_abort(c);
-		mg__tcpl_kick(L);
-		return 0;
+	for (;;) {
+		l->pending--;
+		if (l->closed) {
+			listener_unref(l);
+			return 0;
+		}
+		mg_tcb *c = mg_tcpcore_accept(l->lsn);
+		if (!c)
+			return 0;
+		mg__tcp_flow *f = mg__tcp_flow_new(L, c, l->opts.flags);
+		if (!f) {
+			mg_tcb_abort(c);
+			mg__tcpl_kick(L);
+		} else {
+			int rc = l->opts.handler(&f->flow, l->opts.arg);
+			if (rc < 0)
+				MG_LOG(tcpl, WARN, "connection handler: %s",
+				       mg_strerror(rc));
+			if (rc != MG_STACKV4_KEPT)
+				mg_flow_close(&f->flow);
+		}
+		/* Memory this connection held is free again: serve one that
+		 * found none for its own fiber. */
+		if (l->closed || !l->unstarted)
+			return 0;
+		l->unstarted--;
+		l->pending++;
 	}
-	mg_tcp_handler h = l->opts.handler;
-	void *harg = l->opts.arg;
-	int rc = h(&f->flow, harg);
-	if (rc < 0)
-		MG_LOG(tcpl, WARN, "connection handler: %s", mg_strerror(rc));
-	if (rc != MG_STACKV4_KEPT)
-		mg_flow_close(&f->flow);
-	return 0;
+}
+
+static void starve(mg__tcp_layer *L, mg_tcp_listener *l)
+{
+	l->unstarted++;
+	if (!l->starved_linked) {
+		l->starved_linked = true;
+		l->next_starved = L->starved;
+		L->starved = l;
+	}
+}
+
+static bool spawn_handler(mg_tcp_listener *l)
+{
+	mg_fiber_opts o = {.name = "tcp-handler",
+	                   .stack_size = l->opts.stack_size,
+	                   .detached = 1};
+	if (!mg_spawn(handler_fiber, l, &o))
+		return false;
+	l->pending++;
+	return true;
 }
 
 static void handler_start(mg__tcp_layer *L, mg_tcp_listener *l)
 {
-	(void)L;
-	mg_fiber_opts o = {.name = "tcp-handler",
-	                   .stack_size = l->opts.stack_size,
-	                   .detached = 1};
-	if (mg_spawn(handler_fiber, l, &o))
-		l->pending++;
-	else
-		MG_LOG(tcpl, WARN, "no memory for a handler fiber");
+	if (l->unstarted || !spawn_handler(l)) {
+		if (!l->unstarted)
+			MG_LOG(tcpl, WARN, "no memory for a handler fiber: the "
+			                   "connection waits for one");
+		starve(L, l);
+	}
+}
+
+/* Make the fibers that could not be made before, while memory allows. */
+static void feed_starved(mg__tcp_layer *L)
+{
+	mg_tcp_listener **pp = &L->starved;
+	while (*pp) {
+		mg_tcp_listener *l = *pp;
+		while (!l->closed && l->unstarted && spawn_handler(l))
+			l->unstarted--;
+		if (l->closed || !l->unstarted) {
+			*pp = l->next_starved;
+			l->starved_linked = false;
+			l->unstarted = 0;
+			listener_unref(l);
+		} else {
+			pp = &l->next_starved;
+		}
+	}
 }
 
 static int t_listen(void *self, const mg_tcp_listen_opts *opts,
@@ -291,17 +335,26 @@ static int t_connect(void *self, mg_ipv4_endpoint dst, unsigned flags,
 
 /* ---- Timers, counters ---- */
 
+/* How often connections waiting for a handler fiber retry. */
+#define STARVED_RETRY_NS (50 * 1000 * 1000ull)
+
 static uint64_t t_deadline(void *self)
 {
 	mg__tcp_layer *L = self;
-	return mg_tcpcore_deadline(&L->core);
+	uint64_t d = mg_tcpcore_deadline(&L->core);
+	if (L->starved && L->starved_retry < d)
+		d = L->starved_retry;
+	return d;
 }
 
 static void t_tick(void *self, uint64_t now_ns)
 {
 	mg__tcp_layer *L = self;
-	(void)now_ns;
 	mg_tcpcore_timers(&L->core);
+	if (L->starved && now_ns >= L->starved_retry) {
+		feed_starved(L);
+		L->starved_retry = now_ns + STARVED_RETRY_NS;
+	}
 }
 
 static void t_counters(void *self, mg_net_counter_fn fn, void *ctx)
@@ -380,6 +433,13 @@ int mg_tcpv4_connect(mg_tcpv4 *out, mg_ipv4 *ip, mg_random *random,
 void mg_tcpv4_disconnect(mg_tcpv4 *t)
 {
 	mg__tcp_layer *L = t->self;
+	while (L->starved) {
+		mg_tcp_listener *l = L->starved;
+		L->starved = l->next_starved;
+		l->starved_linked = false;
+		l->unstarted = 0;
+		listener_unref(l);
+	}
 	mg_tcpcore_fini(&L->core);
 	free(L);
 }

@@ -16,6 +16,10 @@ typedef struct mg__tcp_layer {
 	mg_tcpv4_opts opts;
 	int out_err; /* the last output's error, for connect */
 	uint16_t next_listen_port;
+	/* Listeners with connections waiting for a handler fiber that
+	 * could not be made (no memory); retried at each tick. */
+	struct mg_tcp_listener *starved;
+	uint64_t starved_retry; /* monotonic ns of the next retry */
 } mg__tcp_layer;
 
 struct mg_tcp_listener {
@@ -24,6 +28,12 @@ struct mg_tcp_listener {
 	mg_tcp_listen_opts opts;
 	mg_cond cond;
 	unsigned pending; /* handler fibers spawned and not yet started */
+	/* Established connections whose handler fiber could not be made
+	 * yet: a handler that finishes serves them, or a later tick makes
+	 * their fibers. */
+	unsigned unstarted;
+	struct mg_tcp_listener *next_starved;
+	bool starved_linked;
 	bool closed;
 };
 

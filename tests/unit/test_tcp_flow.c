@@ -384,6 +384,62 @@ MGT_TEST(accept_read_timeout_reset_refused_and_timed_out)
 	ASSERT_EQ(run(accept_main), 0);
 }
 
+/*
+ * No memory for a connection's handler fiber (here a stack that cannot
+ * be had): the connection waits, established, and is served once a
+ * fiber can be made, rather than sitting in the accept queue forever.
+ */
+static int starved_main(void *arg)
+{
+	(void)arg;
+	setup();
+	int served = 0;
+	mg_tcp_listen_opts lo = {.port = 7,
+	                         .handler = echo,
+	                         .arg = &served,
+	                         .stack_size = (size_t)1 << 62};
+	mg_tcp_listener *l;
+	ASSERT_EQ(tcp[1].ops->listen(tcp[1].self, &lo, &l), 0);
+	mg_flow *a, *b;
+	for (int i = 0; i < 2; i++)
+		ASSERT_EQ(tcp[0].ops->connect(tcp[0].self,
+		                              (mg_ipv4_endpoint){{B_IP}, 7}, 0,
+		                              mg_deadline_in(MG_NS_PER_S),
+		                              i ? &b : &a),
+		          0);
+	ASSERT_EQ(l->unstarted, 2);
+	ASSERT_EQ(mg_flow_write(a, mg_cbuf_make("one", 3), MG_FOREVER), 0);
+	ASSERT_EQ(mg_flow_write(b, mg_cbuf_make("two", 3), MG_FOREVER), 0);
+	uint8_t buf[8];
+	ASSERT_EQ(mg_flow_read(a, mg_buf_make(buf, sizeof buf),
+	                       mg_deadline_in(200 * MG_NS_PER_MS)),
+	          MG_ETIMEDOUT);
+	/* Memory again: within a retry period both are echoed. */
+	l->opts.stack_size = 0;
+	ASSERT_EQ(mg_flow_read(a, mg_buf_make(buf, sizeof buf),
+	                       mg_deadline_in(MG_NS_PER_S)),
+	          3);
+	ASSERT_MEMEQ(buf, "one", 3);
+	ASSERT_EQ(mg_flow_read(b, mg_buf_make(buf, sizeof buf),
+	                       mg_deadline_in(MG_NS_PER_S)),
+	          3);
+	ASSERT_MEMEQ(buf, "two", 3);
+	ASSERT_EQ(l->unstarted, 0);
+	mg_flow_close(a);
+	mg_flow_close(b);
+	for (int i = 0; i < 100 && served < 2; i++)
+		mg_sleep_ns(10 * MG_NS_PER_MS);
+	ASSERT_EQ(served, 2);
+	tcp[1].ops->unlisten(tcp[1].self, l);
+	teardown();
+	return 0;
+}
+
+MGT_TEST(connections_wait_for_memory_for_their_handler)
+{
+	ASSERT_EQ(run(starved_main), 0);
+}
+
 /* Two readers at once: the second is told. */
 static mg_flow *busy_flow;
 
