@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP server end to end: examples/http/server on the socket stack
-# (loopback of a namespace of its own) and on unix-direct (a tap in a
-# namespace), driven by curl (keep-alive, Date, HEAD, chunked upload and
+# (loopback of a namespace of its own), on unix-direct and on hvt (a tap
+# in a namespace), driven by curl (keep-alive, Date, HEAD, chunked upload and
 # download, 100-continue, 404/405), by raw sockets (tests/e2e/
 # http_server_clients.py: smuggling, malformed and oversized requests,
 # slowloris against a 2 s header timeout), and with 500 idle connections
@@ -12,18 +12,19 @@ source "$(dirname "$0")/../netlib.sh"
 BUILD=$E2E_TMP/build
 CLIENTS=$ROOT/tests/e2e/http_server_clients.py
 
-# build NAME FLAGS: examples/http/server configured with FLAGS.
+# build NAME TARGET FLAGS: examples/http/server configured with FLAGS.
 build() {
 	local dir=$BUILD/$1
 	mkdir -p "$dir"
 	cp -R "$ROOT/examples/http/server/." "$dir/" &&
 		rm -rf "$dir/_build" "$dir/dist"
-	(cd "$dir" && "$MORGANA" configure -t unix $2 && "$MORGANA" build) \
+	(cd "$dir" && "$MORGANA" configure -t "$2" $3 && "$MORGANA" build) \
 		>"$dir.log" 2>&1
 }
 
-build socket ""
-build direct --net=direct
+build socket unix ""
+build direct unix --net=direct
+hvt_ready && build hvt hvt ""
 
 # start STACK [BOOT KEYS...]: the server in namespace a on port 8080;
 # $HOST is its address.
@@ -31,7 +32,12 @@ start() {
 	local stack=$1
 	shift
 	local img=$BUILD/$stack/dist/server.unix
+	[ "$stack" = hvt ] && img=$BUILD/$stack/dist/server.hvt
 	[ -f "$img" ] || fail "the $stack image did not build: $(tail -n 20 "$BUILD/$stack.log")"
+	# On hvt, 500 connections need more than the default guest memory:
+	# each holds a handler fiber's stack and its buffers (docs/http.md).
+	local mem=()
+	[ "$stack" = hvt ] && mem=(--mem=64)
 	nl_ns a
 	# 500 idle connections are 500 descriptors on the socket stack.
 	ulimit -n 4096
@@ -42,7 +48,7 @@ start() {
 		HOST=10.0.0.2
 		nl_tap a tap0 10.0.0.1/24
 		cd "$BUILD/$stack" || fail cd
-		NL_LOG=$TDIR/server.log nl_bg a "$MORGANA" run \
+		NL_LOG=$TDIR/server.log nl_bg a "$MORGANA" run "${mem[@]}" \
 			--net:service=tap0 -- --port=8080 "$@"
 	fi
 	nl_wait_until 20 grep -q "listening on" "$TDIR/server.log"
@@ -136,6 +142,9 @@ t_hostile_socket() { hostile socket; }
 t_hostile_direct() { hostile direct; }
 t_idle500_socket() { idle500 socket; }
 t_idle500_direct() { idle500 direct; }
+t_http_server_features_hvt() { features hvt; }
+t_http_server_hostile_hvt() { hostile hvt; }
+t_http_server_500_idle_hvt() { idle500 hvt; }
 
 run_test http_server_features_socket t_features_socket
 run_test http_server_features_unix_direct t_features_direct
@@ -143,4 +152,7 @@ run_test http_server_hostile_socket t_hostile_socket
 run_test http_server_hostile_unix_direct t_hostile_direct
 run_test http_server_500_idle_socket t_idle500_socket
 run_test http_server_500_idle_unix_direct t_idle500_direct
+run_hvt_tests http_server_hvt "the server's hvt tests need it" \
+	http_server_features_hvt http_server_hostile_hvt \
+	http_server_500_idle_hvt
 finish
