@@ -4,7 +4,7 @@
 #   make                  build everything into _out/
 #   make install PREFIX=  copy _out/{bin,include,lib,share} under PREFIX
 #   make check            scripts/check: dependencies, build, every test
-#   make demo             scripts/demo: dependencies, build, boot examples/hello
+#   make demo             scripts/demo: dependencies, build, boot examples/website
 #
 # Each folder adds its sources in a module.mk fragment (see below).
 
