@@ -86,7 +86,18 @@ static void echo(icmp *ic, uint64_t now, const mg_ipv4_meta *m, mg_pkt *p)
 	sum += (uint32_t)(b[0] << 8 | b[1]);
 	while (sum >> 16)
 		sum = (sum & 0xffff) + (sum >> 16);
-	mg__put16(b + 2, (uint16_t)~sum);
+	/* The update yields 0x0000 when the words sum to 0xffff, or when
+	 * they are all zero (a reply with identifier, sequence and data 0),
+	 * whose sum is +0 and whose checksum must be 0xffff (RFC 1624 3). */
+	uint16_t ck = (uint16_t)~sum;
+	if (ck == 0) {
+		size_t i = 4;
+		while (i < p->len && b[i] == 0)
+			i++;
+		if (i == p->len)
+			ck = 0xffff;
+	}
+	mg__put16(b + 2, ck);
 	mg_ipv4_out o = {.dst = m->src,
 	                 .proto = MG_IP_PROTO_ICMP,
 	                 .src = m->dst,

@@ -44,6 +44,33 @@ MGT_TEST(echo_reply_mirrors_the_request)
 	ts_down(&t);
 }
 
+/* Identifier, sequence and data all zero: the reply's words sum to +0, so
+ * its checksum is 0xffff, never the 0x0000 an incremental update gives. */
+MGT_TEST(echo_reply_of_zeros_has_checksum_ffff)
+{
+	tstack t;
+	ts_up(&t, 1500, true);
+	uint8_t icmp[64] = {8, 0}, f[128];
+	p16(icmp + 2, mg_inet_finish(mg_inet_sum(icmp, 64, 0)));
+	size_t n = build_ip_frame(f, PEER_IP, OUR_IP, 1, 1, 0, icmp, 64);
+	inject(&t.eth, 0, f, n);
+	size_t len;
+	const uint8_t *r = fw_next(&t.w, &len);
+	ASSERT_TRUE(r != NULL);
+	ASSERT_EQ(g16(r + 34 + 2), 0xffff);
+	ASSERT_EQ(mg_inet_finish(mg_inet_sum(r + 34, len - 34, 0)), 0);
+	/* And a reply whose other words sum to 0xffff keeps 0x0000. */
+	uint8_t b[64] = {8, 0, 0, 0, 0xff, 0xff};
+	p16(b + 2, mg_inet_finish(mg_inet_sum(b, 64, 0)));
+	n = build_ip_frame(f, PEER_IP, OUR_IP, 1, 2, 0, b, 64);
+	inject(&t.eth, 0, f, n);
+	r = fw_next(&t.w, &len);
+	ASSERT_TRUE(r != NULL);
+	ASSERT_EQ(g16(r + 34 + 2), 0);
+	ASSERT_EQ(mg_inet_finish(mg_inet_sum(r + 34, len - 34, 0)), 0);
+	ts_down(&t);
+}
+
 MGT_TEST(echo_of_20000_bytes_fragmented_both_ways)
 {
 	tstack t;
