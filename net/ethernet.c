@@ -198,10 +198,8 @@ static int eth_poll(void *self, uint64_t now_ns, int budget)
 			}
 		}
 		if (rc < 0 && rc != MG_EMSGSIZE) {
-			if (!scratch && !e->spare)
+			if (!scratch)
 				e->spare = p;
-			else if (!scratch)
-				mg_pkt_free(p);
 			return rc != MG_EAGAIN && n == 0 ? MG_EIO : n;
 		}
 		n++;

@@ -372,8 +372,9 @@ _Static_assert(sizeof(struct mg_hvt_fault) == 8 * (6 + MG_HVT_NREGS + 2),
  * dropped, as a wire drops a bad frame.
  */
 struct mg_hvt_net_ring {
-	uint32_t tx_size;  /* bytes of the TX area: a power of two, 4 KiB to
-	                      16 MiB, and room for a largest frame's record */
+	uint32_t tx_size;  /* bytes of the TX area: a power of two with room
+	                      for a largest frame's record (128 KiB) up to
+	                      16 MiB */
 	uint32_t rx_size;  /* bytes of the RX area, likewise */
 	uint32_t tx_prod;  /* guest: bytes of TX records queued */
 	uint32_t tx_cons;  /* tender: bytes of TX records sent */

@@ -261,8 +261,8 @@ uint64_t mg__hvt_net_poll(mg__hvt *h, const struct timespec *timeout)
 
 static bool area_ok(uint32_t size)
 {
-	return size >= 4096 && size <= (16u << 20) && !(size & (size - 1)) &&
-	       size >= MG_HVT_NET_REC_BYTES(MG_NET_FRAME_MAX);
+	return size >= MG_HVT_NET_REC_BYTES(MG_NET_FRAME_MAX) &&
+	       size <= (16u << 20) && !(size & (size - 1));
 }
 
 static int64_t register_ring(mg__hvt *h, unsigned i, struct mg_hvt_net_io *a)

@@ -16,12 +16,7 @@ head -c 1048576 /dev/urandom >"$BIG"
 
 # build NAME TARGET FLAGS: examples/http/get for TARGET in $BUILD/NAME.
 build() {
-	local dir=$BUILD/$1
-	mkdir -p "$dir"
-	cp -R "$ROOT/examples/http/get/." "$dir/" &&
-		rm -rf "$dir/_build" "$dir/dist"
-	(cd "$dir" && "$MORGANA" configure -t "$2" $3 && "$MORGANA" build) \
-		>"$dir.log" 2>&1
+	build_example http/get "$BUILD/$1" "$2" $3
 }
 
 build sock unix ""

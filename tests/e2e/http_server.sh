@@ -14,12 +14,7 @@ CLIENTS=$ROOT/tests/e2e/http_server_clients.py
 
 # build NAME TARGET FLAGS: examples/http/server configured with FLAGS.
 build() {
-	local dir=$BUILD/$1
-	mkdir -p "$dir"
-	cp -R "$ROOT/examples/http/server/." "$dir/" &&
-		rm -rf "$dir/_build" "$dir/dist"
-	(cd "$dir" && "$MORGANA" configure -t "$2" $3 && "$MORGANA" build) \
-		>"$dir.log" 2>&1
+	build_example http/server "$BUILD/$1" "$2" $3
 }
 
 build socket unix ""

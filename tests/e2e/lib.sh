@@ -96,6 +96,19 @@ configure_build() {
 	assert_rc 0
 }
 
+# build_example EXAMPLE DIR TARGET [FLAG...]: a copy of examples/EXAMPLE in
+# DIR, configured for TARGET with FLAGs and built, the tool's output in
+# DIR.log. Its status is the build's; callers that build up front check
+# for the image when they use it and show DIR.log.
+build_example() {
+	local ex=$1 dir=$2 target=$3
+	shift 3
+	mkdir -p "$dir"
+	cp -R "$ROOT/examples/$ex/." "$dir/" && rm -rf "$dir/_build" "$dir/dist"
+	(cd "$dir" && "$MORGANA" configure -t "$target" "$@" &&
+		"$MORGANA" build) >"$dir.log" 2>&1
+}
+
 # hvt images run in KVM through morgana-hvt.
 hvt_ready() {
 	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&

@@ -21,12 +21,7 @@ MB_HVT=${NET_TCP_MB_HVT:-100}
 # build NAME TARGET FLAGS [EXAMPLE]: examples/net/EXAMPLE (echo) for
 # TARGET in $BUILD/NAME.
 build() {
-	local dir=$BUILD/$1
-	mkdir -p "$dir"
-	cp -R "$ROOT/examples/net/${4:-echo}/." "$dir/" &&
-		rm -rf "$dir/_build" "$dir/dist"
-	(cd "$dir" && "$MORGANA" configure -t "$2" $3 && "$MORGANA" build) \
-		>"$dir.log" 2>&1
+	build_example "net/${4:-echo}" "$BUILD/$1" "$2" $3
 }
 
 kvm_ready() {

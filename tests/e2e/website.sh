@@ -22,12 +22,7 @@ MB=50
 
 # build NAME TARGET FLAGS: examples/website configured with FLAGS.
 build() {
-	local dir=$BUILD/$1
-	mkdir -p "$dir"
-	cp -R "$ROOT/examples/website/." "$dir/" &&
-		rm -rf "$dir/_build" "$dir/dist"
-	(cd "$dir" && "$MORGANA" configure -t "$2" $3 && "$MORGANA" build) \
-		>"$dir.log" 2>&1
+	build_example website "$BUILD/$1" "$2" $3
 }
 
 build socket unix ""

@@ -304,11 +304,13 @@ typedef struct tstack {
 
 /* Everything up to udp, our address 10.0.0.2/24 with gateway
  * 10.0.0.254, the peer's and the gateway's MACs already known (no ARP in
- * the way) unless (learn) is false. The announcements are taken off the
- * wire. */
-static inline void ts_up(tstack *t, uint16_t mtu, bool learn)
+ * the way) unless (learn) is false, over a fake wire whose device offers
+ * (offloads). The announcements are taken off the wire. */
+static inline void ts_up_offloads(tstack *t, uint16_t mtu, bool learn,
+                                  unsigned offloads)
 {
 	fw_init(&t->w, mtu);
+	t->w.info.offloads = offloads;
 	ASSERT_EQ(mg_ethernet_connect(&t->eth, &t->w.netif), 0);
 	ASSERT_EQ(mg_arp_connect(&t->arp, &t->eth), 0);
 	mg_ipv4_prefix a = {{OUR_IP}, 24};
@@ -329,6 +331,11 @@ static inline void ts_up(tstack *t, uint16_t mtu, bool learn)
 		inject(&t->eth, 0, f, n);
 	}
 	fw_clear(&t->w);
+}
+
+static inline void ts_up(tstack *t, uint16_t mtu, bool learn)
+{
+	ts_up_offloads(t, mtu, learn, 0);
 }
 
 /* Tear down, checking that no packet is left allocated. */

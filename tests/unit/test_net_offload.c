@@ -5,26 +5,7 @@
 
 static void up(tstack *t, unsigned offloads)
 {
-	ts_up(t, 1500, true);
-	/* Offloads are fixed when the netif connects: reconnect with them. */
-	ts_down(t);
-	fw_init(&t->w, 1500);
-	t->w.info.offloads = offloads;
-	ASSERT_EQ(mg_ethernet_connect(&t->eth, &t->w.netif), 0);
-	ASSERT_EQ(mg_arp_connect(&t->arp, &t->eth), 0);
-	mg_ipv4_prefix a = {{OUR_IP}, 24};
-	ASSERT_EQ(
-	    mg_ipv4_connect(&t->ip, &t->eth, &t->arp, a, (mg_ipv4_addr){GW_IP}),
-	    0);
-	ASSERT_EQ(mg_icmp_connect(&t->icmp, &t->ip), 0);
-	ASSERT_EQ(mg_udpv4_connect(&t->udp, &t->ip), 0);
-	for (int i = 1; i < MG_ARP_ANNOUNCE; i++)
-		mg_arp_tick(&t->arp, (uint64_t)i * MG_ARP_RETRY_NS);
-	uint8_t f[64];
-	size_t n =
-	    build_arp(f, OUR_MAC, 2, PEER_MAC, PEER_IP, OUR_MAC, OUR_IP);
-	inject(&t->eth, 0, f, n);
-	fw_clear(&t->w);
+	ts_up_offloads(t, 1500, true, offloads);
 }
 
 /* A UDP datagram of (len) bytes to port 7, its checksum broken. */
