@@ -87,6 +87,5 @@ run_test timers t_timers
 run_test timers_sanitized t_timers_sanitized
 run_test random t_random
 run_test random_sanitized t_random_sanitized
-run_hvt_tests hvt_examples "the hvt examples need both" \
-	hello_hvt timers_hvt random_hvt
+run_tests_on hvt hello_hvt timers_hvt random_hvt
 finish

@@ -42,6 +42,5 @@ t_exit_call_hvt() { exit_call hvt; }
 
 run_test notes_buffered_unix t_notes_buffered_unix
 run_test exit_call_unix t_exit_call_unix
-run_hvt_tests exit_hvt "the exit tests run on both targets" \
-	notes_buffered_hvt exit_call_hvt
+run_tests_on hvt notes_buffered_hvt exit_call_hvt
 finish

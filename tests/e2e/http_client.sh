@@ -99,6 +99,5 @@ t_http_client_hvt() { on_tap hvt hvt; }
 
 run_test http_client_socket_stack t_socket
 run_test http_client_unix_direct t_direct
-run_hvt_tests http_client_hvt "the HTTP client's hvt test needs it" \
-	http_client_hvt
+run_tests_on hvt http_client_hvt
 finish

@@ -147,7 +147,6 @@ run_test http_server_hostile_socket t_hostile_socket
 run_test http_server_hostile_unix_direct t_hostile_direct
 run_test http_server_500_idle_socket t_idle500_socket
 run_test http_server_500_idle_unix_direct t_idle500_direct
-run_hvt_tests http_server_hvt "the server's hvt tests need it" \
-	http_server_features_hvt http_server_hostile_hvt \
+run_tests_on hvt http_server_features_hvt http_server_hostile_hvt \
 	http_server_500_idle_hvt
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # morgana-hvt's own behaviour: options, images it refuses (each broken one
 # way by tests/hvt/elfmut.py) and device bindings checked against the
-# image's manifest, all before the guest runs.
+# image's manifest, all before the guest runs: without KVM too, but for
+# the tests that run a guest or need its memory (need hvt).
 source "$(dirname "$0")/lib.sh"
 source "$ROOT/tests/hvt/lib.sh"
 
@@ -78,6 +79,7 @@ t_refuse_entry_interp_manifest() {
 }
 
 t_more_memory_fits() {
+	need hvt
 	# The image refused with 16 MiB runs with more.
 	python3 "$ELFMUT" too-big "$IMG/hello.hvt" big.hvt || fail "elfmut.py"
 	run "$HVT" --mem=128 big.hvt
@@ -122,6 +124,7 @@ t_binding_duplicate_or_wrong_kind() {
 }
 
 t_binding_block_file() {
+	need hvt # the tender opens the files after KVM
 	run "$HVT" --net:net0=t --block:disk=no/such/file "$IMG/hvt_test.hvt" exit 0
 	assert_rc 64
 	assert_out "--block:disk: cannot open 'no/such/file'"
@@ -130,6 +133,7 @@ t_binding_block_file() {
 }
 
 t_boot_arguments_too_long() {
+	need hvt # checked as they are copied into guest memory
 	local long
 	long=$(head -c 9000 /dev/zero | tr '\0' x)
 	run "$HVT" "$IMG/hello.hvt" "$long"

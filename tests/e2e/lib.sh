@@ -6,8 +6,9 @@
 #   finish
 #
 # Each test runs in a subshell inside its own empty temp dir ($TDIR, removed
-# afterwards), prints "ok NAME" or "FAIL NAME: why", and finish prints
-# "N passed, N failed" and sets the exit status.
+# afterwards), prints "ok NAME", "FAIL NAME: why" or (a target this machine
+# cannot run) "skip NAME: why", and finish prints "N passed, N failed, N
+# skipped" and sets the exit status.
 
 # tests/run runs every tests/e2e/*.sh: run alone, this file has no tests.
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
@@ -25,6 +26,7 @@ E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/mg-e2e.XXXXXX")
 trap 'rm -rf "$E2E_TMP"' EXIT
 E2E_PASS=0
 E2E_FAIL=0
+E2E_SKIP=0
 export LC_ALL=C
 
 # Stop the current test with a message (and the last command's output).
@@ -109,32 +111,62 @@ build_example() {
 		"$MORGANA" build) >"$dir.log" 2>&1
 }
 
+# Targets. unix always runs; hvt needs a usable /dev/kvm. tests/targets.sh
+# holds the checks, shared with scripts/check's opening report.
+source "$ROOT/tests/targets.sh"
+
 # hvt images run in KVM through morgana-hvt.
 hvt_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ] && [ -f "$O/share/morgana/mk/hvt.mk" ]
+	mg_target_ready hvt && [ -x "$O/bin/morgana-hvt" ] &&
+		[ -f "$O/share/morgana/mk/hvt.mk" ]
 }
 
-# run_hvt_tests FALLBACK WHY NAME...: run_test NAME t_NAME for each NAME
-# when hvt_ready; else the single test FALLBACK fails, saying why (hvt
-# tests never skip). WHY ends the message: "the hvt examples need both".
-run_hvt_tests() {
-	local fallback=$1 name
-	E2E_HVT_WHY=$2
-	shift 2
-	if hvt_ready; then
-		for name in "$@"; do
-			run_test "$name" "t_$name"
-		done
-	else
-		run_test "$fallback" t_hvt_unusable
-	fi
-}
-t_hvt_unusable() {
-	fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built${E2E_HVT_WHY:+: $E2E_HVT_WHY}"
+# target_ready TARGET: the machine runs TARGET and its pieces are built;
+# else false with the reason in $TARGET_WHY.
+target_ready() {
+	case $1 in
+	hvt)
+		mg_target_ready hvt || {
+			TARGET_WHY=$MG_TARGET_WHY
+			return 1
+		}
+		hvt_ready || {
+			TARGET_WHY="morgana-hvt or share/morgana/mk/hvt.mk is not built"
+			return 1
+		}
+		;;
+	*) mg_target_ready "$1" || {
+		TARGET_WHY=$MG_TARGET_WHY
+		return 1
+	} ;;
+	esac
 }
 
-# run_test NAME FUNCTION
+# skip WHY: end the current test as skipped. Only for a target that this
+# machine cannot run (need); nothing else is ever skipped.
+skip() {
+	echo "skip $E2E_NAME: $*"
+	exit 77
+}
+
+# need TARGET: skip the current test unless TARGET runs here.
+need() {
+	target_ready "$1" || skip "needs target $1: $TARGET_WHY"
+}
+
+# run_tests_on TARGET NAME...: run_test NAME t_NAME for each NAME, each one
+# skipped with the reason where TARGET cannot run.
+run_tests_on() {
+	local target=$1 name
+	shift
+	for name in "$@"; do
+		E2E_NEED=$target run_test "$name" "t_$name"
+	done
+}
+
+# run_test NAME FUNCTION: the test passes when FUNCTION returns, fails
+# (fail) or is skipped (need, skip). E2E_NEED=TARGET run_test ... needs
+# TARGET before FUNCTION starts.
 run_test() {
 	# E2E_ONLY=REGEX runs only the tests whose names match.
 	if [ -n "${E2E_ONLY:-}" ] && ! [[ $1 =~ $E2E_ONLY ]]; then
@@ -147,19 +179,22 @@ run_test() {
 	(
 		cd "$TDIR" || exit 1
 		unset OUT
+		[ -z "${E2E_NEED:-}" ] || need "$E2E_NEED"
 		"$2"
 	)
-	if [ $? -eq 0 ]; then
+	case $? in
+	0)
 		echo "ok $1 ($((SECONDS - start)) s)"
 		E2E_PASS=$((E2E_PASS + 1))
-	else
-		E2E_FAIL=$((E2E_FAIL + 1))
-	fi
+		;;
+	77) E2E_SKIP=$((E2E_SKIP + 1)) ;;
+	*) E2E_FAIL=$((E2E_FAIL + 1)) ;;
+	esac
 	rm -rf "$TDIR"
 }
 
 finish() {
-	echo "$E2E_PASS passed, $E2E_FAIL failed"
+	echo "$E2E_PASS passed, $E2E_FAIL failed, $E2E_SKIP skipped"
 	[ "$E2E_FAIL" -eq 0 ]
 	exit
 }

@@ -56,14 +56,9 @@ lease() { # TARGET
 	assert_out "DHCPACK(tap0) $addr"
 }
 
-kvm_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ]
-}
-
 t_unix_direct() { lease unix; }
 t_hvt() {
-	kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
+	need hvt
 	lease hvt
 }
 

@@ -73,8 +73,7 @@ t_tap_session() {
 
 # The issue's memory figure: echo on hvt with --mem=8 echoes TCP and UDP.
 t_hvt_mem8() {
-	[ -c /dev/kvm ] && [ -x "$O/bin/morgana-hvt" ] ||
-		fail "/dev/kvm is not usable here, or morgana-hvt is not built"
+	need hvt
 	[ -f "$BUILD/echo_hvt/dist/echo.hvt" ] ||
 		fail "echo did not build: $(tail -n 20 "$BUILD/echo_hvt.log")"
 	nl_ns a

@@ -60,14 +60,9 @@ pings() { # TARGET
 	assert_not_out "drop_checksum"
 }
 
-kvm_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ]
-}
-
 t_unix_direct() { pings unix; }
 t_hvt() {
-	kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
+	need hvt
 	pings hvt
 }
 

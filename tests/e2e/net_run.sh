@@ -18,11 +18,6 @@ fetch_copy() {
 	assert_rc 0
 }
 
-kvm_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ]
-}
-
 # As root with nothing bound, run makes mg-service in the subnet of --ipv4
 # (mg-service1 here: the name is taken) and removes it at the end; the
 # tap that was there stays. The image fetches from a server on the host's
@@ -44,7 +39,7 @@ made_tap() { # TARGET
 }
 t_unix_direct_makes_a_tap() { made_tap unix; }
 t_hvt_makes_a_tap() {
-	kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
+	need hvt
 	made_tap hvt
 }
 

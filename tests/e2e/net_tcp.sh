@@ -24,16 +24,11 @@ build() {
 	build_example "net/${4:-echo}" "$BUILD/$1" "$2" $3
 }
 
-kvm_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ]
-}
-
 # image NAME TARGET: the image's path, or fail saying why there is none.
 image() {
 	local f=$BUILD/$1/dist/echo.$2
 	[ -f "$f" ] || fail "the $1 image did not build: $(tail -n 20 "$BUILD/$1.log")"
-	[ "$2" = hvt ] && { kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"; }
+	[ "$2" = hvt ] && need hvt
 	echo "$f"
 }
 
@@ -142,7 +137,7 @@ build fetch_hvt hvt "" fetch
 fetch() { # TARGET
 	local f=$BUILD/fetch_$1/dist/fetch.$1
 	[ -f "$f" ] || fail "fetch did not build: $(tail -n 20 "$BUILD/fetch_$1.log")"
-	[ "$1" = hvt ] && { kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"; }
+	[ "$1" = hvt ] && need hvt
 	local mb=$MB_UNIX
 	[ "$1" = hvt ] && mb=$MB_HVT
 	nl_ns a

@@ -16,11 +16,6 @@ build() { # TARGET
 		"$MORGANA" build) >"$dir.log" 2>&1
 }
 
-kvm_ready() {
-	[ -c /dev/kvm ] && [ -r /dev/kvm ] && [ -w /dev/kvm ] &&
-		[ -x "$O/bin/morgana-hvt" ]
-}
-
 udp() { # TARGET
 	[ -f "$BUILD/$1/dist/echo.$1" ] ||
 		fail "the $1 image did not build: $(tail -n 20 "$BUILD/$1.log")"
@@ -64,7 +59,7 @@ EOF
 
 t_unix_direct() { udp unix; }
 t_hvt() {
-	kvm_ready || fail "/dev/kvm is not usable read-write here, or morgana-hvt is not built"
+	need hvt
 	udp hvt
 }
 

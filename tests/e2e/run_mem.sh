@@ -66,5 +66,5 @@ t_hvt_mem() {
 run_test unix_refuses_mem t_unix_refuses_mem
 run_test bad_mem t_bad_mem
 run_test mem_config_bounds t_mem_config_bounds
-run_hvt_tests hvt_mem "the --mem test runs an hvt image" hvt_mem
+run_tests_on hvt hvt_mem
 finish

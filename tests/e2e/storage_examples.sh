@@ -83,6 +83,5 @@ run_test block t_block
 run_test block_sanitized t_block_sanitized
 run_test kv_ro t_kv_ro
 run_test kv_ro_sanitized t_kv_ro_sanitized
-run_hvt_tests hvt_storage_examples "the hvt storage examples need both" \
-	block_hvt kv_ro_hvt
+run_tests_on hvt block_hvt kv_ro_hvt
 finish

@@ -171,6 +171,5 @@ run_test crunch_many t_crunch_many
 run_test crunch_many_sanitized t_crunch_many_sanitized
 run_test tar_many t_tar_many
 run_test fs t_fs
-run_hvt_tests hvt_storage "the hvt storage tests need both" \
-	tar_built_hvt tar_gnu_hvt tar_corrupt_hvt crunch_many_hvt
+run_tests_on hvt tar_built_hvt tar_gnu_hvt tar_corrupt_hvt crunch_many_hvt
 finish

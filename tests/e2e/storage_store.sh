@@ -81,6 +81,5 @@ t_killed_unix() {
 run_test notes t_notes
 run_test notes_sanitized t_notes_sanitized
 run_test killed_unix t_killed_unix
-run_hvt_tests notes_hvt "the hvt store tests need both" \
-	notes_hvt notes_unix_then_hvt
+run_tests_on hvt notes_hvt notes_unix_then_hvt
 finish

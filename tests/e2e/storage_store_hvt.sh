@@ -11,5 +11,5 @@ t_killed_hvt() {
 	kill_rounds hvt 12
 }
 
-run_hvt_tests killed_hvt "" killed_hvt
+run_tests_on hvt killed_hvt
 finish

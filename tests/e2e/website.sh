@@ -339,11 +339,6 @@ on() {
 on socket features big_tar wrk idle500
 on socket_sanitized features # under ASan and UBSan
 on unix_direct features big_tar wrk idle500
-if hvt_ready; then
-	on hvt features big_tar wrk idle500 chromium
-else
-	E2E_HVT_WHY="the website's hvt tests need it"
-	run_test website_hvt t_hvt_unusable
-	on unix_direct chromium
-fi
+on unix_direct chromium
+E2E_NEED=hvt on hvt features big_tar wrk idle500 chromium
 finish

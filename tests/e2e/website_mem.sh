@@ -121,7 +121,6 @@ t_website_hvt_mem8_5mib_parallel() {
 	alive
 }
 
-run_hvt_tests website_hvt_mem8 "the --mem=8 website test runs an hvt image" \
-	website_hvt_mem8_5mib_size website_hvt_mem8_5mib_every_file \
+run_tests_on hvt website_hvt_mem8_5mib_size website_hvt_mem8_5mib_every_file \
 	website_hvt_mem8_5mib_parallel
 finish

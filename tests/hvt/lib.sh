@@ -1,8 +1,9 @@
 # Helpers of tests/e2e/hvt_*.sh (sourced after tests/e2e/lib.sh): build the
 # test images, check that KVM is usable, and shorthands to run the tender.
 #
-# Without a usable /dev/kvm the scripts FAIL (they never skip silently):
-# the hvt target is only tested where it can run.
+# The images build on any machine; a test that runs a guest needs a usable
+# /dev/kvm (need hvt, tests/e2e/lib.sh) and is skipped, with the reason,
+# where there is none.
 
 HVT=$O/bin/morgana-hvt
 IMG=$O/tests/hvt
@@ -20,13 +21,6 @@ hvt_setup_fail() {
 if ! make -s -C "$ROOT" O="$O" hvt-tests >"$E2E_TMP/build.log" 2>&1; then
 	tail -n 30 "$E2E_TMP/build.log"
 	hvt_setup_fail "the hvt test images do not build (make hvt-tests)"
-fi
-if [ ! -c /dev/kvm ]; then
-	hvt_setup_fail "/dev/kvm does not exist: the hvt tests need KVM"
-fi
-if ! (exec 3<>/dev/kvm) 2>/dev/null; then
-	hvt_setup_fail "/dev/kvm cannot be opened read-write by $(id -un): \
-the hvt tests need KVM"
 fi
 truncate -s 1M "$DISK" || hvt_setup_fail "cannot create $DISK"
 
