@@ -34,7 +34,8 @@ UNIT_TESTS :=          # tests/unit/test_*.c: one binary each, per variant
 RUNTIME_LIBS :=        # device libraries (mgnet...): NAME builds libNAME.a
                        # for unix and unix-san from LIB_NAME_SRCS; unit
                        # tests link them all, before libmgcore.a
-RUNTIME_LIBS_hvt :=    # those of them that are also built for hvt
+RUNTIME_LIBS_guest :=  # those of them that are also built for the guest
+                       # targets (hvt, spt), once (platform/guest.mk)
 BENCHES :=             # bench/*.c, host programs linked with the unix libs
 ALL_TARGETS :=
 
@@ -45,7 +46,9 @@ include tool/module.mk
 include tests/module.mk
 -include libc/module.mk
 -include tender/module.mk
+-include platform/guest.mk
 -include platform/hvt/module.mk
+-include platform/spt/module.mk
 -include bench/module.mk
 -include net/module.mk
 -include socket/module.mk
@@ -77,7 +80,7 @@ ALL_TARGETS += $(O)/lib/morgana/$(1)/libmgcore.a \
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant_rules,$(v))))
 
-# --- device libraries, per variant (hvt too when its rules are there) ---
+# --- device libraries, per variant (the guest's too when its rules are there) ---
 define runtime_lib_rules
 LIB_OBJS_$(1)_$(2) := $$(patsubst %,$(O)/obj/$(1)/%.o,$$(basename $$(LIB_$(2)_SRCS)))
 $(O)/lib/morgana/$(1)/lib$(2).a: $$(LIB_OBJS_$(1)_$(2))
@@ -87,8 +90,8 @@ ALL_TARGETS += $(O)/lib/morgana/$(1)/lib$(2).a
 -include $$(LIB_OBJS_$(1)_$(2):.o=.d)
 endef
 $(foreach v,$(VARIANTS),$(foreach l,$(RUNTIME_LIBS),$(eval $(call runtime_lib_rules,$(v),$(l)))))
-ifneq ($(HVT_LIB),)
-$(foreach l,$(RUNTIME_LIBS_hvt),$(eval $(call runtime_lib_rules,hvt,$(l))))
+ifneq ($(GUEST_LIB),)
+$(foreach l,$(RUNTIME_LIBS_guest),$(eval $(call runtime_lib_rules,guest,$(l))))
 endif
 
 # --- host side: configuration library and tool ---

@@ -392,7 +392,7 @@ char *mg__gen_run_opts(mg_config *c)
 {
 	mg__buf b = {0};
 	mg__buf_put(&b, "");
-	if (c->hvt_mem && strcmp(c->o.target, "hvt") == 0)
+	if (c->hvt_mem && mg__target_has_tender(c->o.target))
 		mg__buf_printf(&b, "mem %lld\n", c->hvt_mem);
 	return mg__buf_take(&b);
 }

@@ -362,7 +362,7 @@ char *mg__gen_main(mg_config *c)
 	                "#include <mg/unikernel.h>\n\n");
 	put_includes(&b, &c->order, self);
 	mg__buf_put(&b, "\n#include \"mg_app.h\"\n");
-	if (strcmp(c->o.target, "hvt") == 0)
+	if (mg__target_has_tender(c->o.target))
 		put_manifest(c, &b);
 
 	if (c->order.n)

@@ -237,3 +237,8 @@ void mg__error_at(mg_config *c, const char *file, int line, const char *fmt,
 	diag(c, &c->errors, "error", file, line, fmt, ap);
 	va_end(ap);
 }
+
+bool mg__target_has_tender(const char *target)
+{
+	return mg__has_word("hvt spt", target, ' ');
+}

@@ -1,6 +1,6 @@
 /* Fuzz the hvt tender's image loader: ELF checks, manifest, page tables. */
-// fuzz-link: tender/hvt/hvt_elf.c tender/hvt/hvt_manifest.c
-// fuzz-link: tender/hvt/hvt_x86_64.c tender/hvt/hvt_log.c
+// fuzz-link: tender/common/elf.c tender/common/manifest.c
+// fuzz-link: tender/hvt/hvt_x86_64.c tender/common/log.c
 #include <elf.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,22 +40,22 @@ static uint64_t pte_of(const uint8_t *mem, uint64_t cr3, uint64_t va)
 }
 
 static void check_image(const uint8_t *data, size_t size,
-                        const mg__hvt_image *img)
+                        const mg__tender_image *img)
 {
-	CHECK(img->nseg > 0 && img->nseg <= MG__HVT_SEGMENTS_MAX);
+	CHECK(img->nseg > 0 && img->nseg <= MG__TENDER_SEGMENTS_MAX);
 	CHECK(img->end % MG_HVT_PAGE_SIZE == 0 && img->end <= MEM_SIZE);
 	CHECK(img->manifest >= data && img->manifest_size <= size &&
 	      img->manifest - data <= (ptrdiff_t)(size - img->manifest_size));
 	int entry_ok = 0;
 	for (unsigned i = 0; i < img->nseg; i++) {
-		const mg__hvt_segment *g = &img->seg[i];
+		const mg__tender_segment *g = &img->seg[i];
 		CHECK(g->vaddr >= MG_HVT_LOAD_BASE && g->vaddr % 4096 == 0);
 		CHECK(g->memsz <= MEM_SIZE - g->vaddr);
 		CHECK(g->filesz <= g->memsz);
 		CHECK(g->offset <= size && g->filesz <= size - g->offset);
 		CHECK(!((g->flags & PF_W) && (g->flags & PF_X)));
 		if (i > 0) {
-			const mg__hvt_segment *p = &img->seg[i - 1];
+			const mg__tender_segment *p = &img->seg[i - 1];
 			uint64_t p_end =
 			    (p->vaddr + p->memsz + 4095) & ~4095ull;
 			CHECK(g->vaddr >= p_end);
@@ -68,7 +68,7 @@ static void check_image(const uint8_t *data, size_t size,
 }
 
 static void check_tables(const uint8_t *mem, uint64_t cr3,
-                         const mg__hvt_image *img)
+                         const mg__tender_image *img)
 {
 	CHECK(!(pte_of(mem, cr3, 0) & MG_HVT_PTE_P));
 	uint64_t e = pte_of(mem, cr3, img->entry);
@@ -93,24 +93,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t *mem;
 	char err[256];
-	mg__hvt_image img;
+	mg__tender_image img;
 	struct mg_hvt_device devices[MG_HVT_DEVICES_MAX];
 	uint32_t ndev;
 
 	if (!mem && !(mem = calloc(1, MEM_SIZE)))
 		abort();
 	memset(err, 0x55, sizeof err);
-	if (mg__hvt_elf_check(data, size, MEM_SIZE, &img, err, sizeof err) <
-	    0) {
+	if (mg__tender_elf_check(data, size, MEM_SIZE, MG__HVT_IMAGE_END_MAX,
+	                         &img, err, sizeof err) < 0) {
 		CHECK(memchr(err, '\0', sizeof err) && err[0] != '\0');
 		return 0;
 	}
 	check_image(data, size, &img);
-	mg__hvt_elf_load(data, &img, mem);
+	mg__tender_elf_load(data, &img, mem);
 
 	memset(err, 0x55, sizeof err);
-	if (mg__hvt_manifest_parse(img.manifest, img.manifest_size, devices,
-	                           &ndev, err, sizeof err) < 0) {
+	if (mg__tender_manifest_parse(img.manifest, img.manifest_size, devices,
+	                              &ndev, err, sizeof err) < 0) {
 		CHECK(memchr(err, '\0', sizeof err) && err[0] != '\0');
 	} else {
 		CHECK(ndev <= MG_HVT_DEVICES_MAX);

@@ -1,6 +1,6 @@
-# libc/: the freestanding C library that images for hvt link instead of the
-# host's: _out/lib/morgana/hvt/libmgc.a and its headers in
-# _out/lib/morgana/hvt/include/. The same sources are also built for the
+# libc/: the freestanding C library that hvt and spt images link instead of
+# the host's: _out/lib/morgana/guest/libmgc.a and its headers in
+# _out/lib/morgana/guest/include/. The same sources are also built for the
 # host with every symbol renamed mgl_* (objcopy --prefix-symbols), so that
 # the unit tests compare them with glibc in one process, without a single
 # #ifdef in the sources.
@@ -24,27 +24,27 @@ LIBC_GUEST_CFLAGS := $(LIBC_CFLAGS) -fno-pic -mcmodel=small \
 LIBC_HOST_CFLAGS := $(LIBC_CFLAGS) -fPIE
 LIBC_HOST_SAN_CFLAGS := $(LIBC_HOST_CFLAGS) -O1 $(SAN_FLAGS)
 
-LIBC_OBJS_hvt := $(patsubst libc/%,$(O)/obj/libc-hvt/%.o,$(basename $(LIBC_SRCS)))
+LIBC_OBJS_guest := $(patsubst libc/%,$(O)/obj/libc-guest/%.o,$(basename $(LIBC_SRCS)))
 LIBC_HOST_OBJS := $(patsubst libc/%,$(O)/obj/libc-host/%.o,$(basename $(LIBC_SRCS)))
 LIBC_HOST_SAN_OBJS := $(patsubst libc/%,$(O)/obj/libc-host-san/%.o,$(basename $(LIBC_SRCS)))
 # The platform calls the host tests' libc needs (mgl_mg_platform_abort...).
 LIBC_HOST_STUB := $(O)/obj/libc-host/host/stub.o
 
 # --- guest library ---
-$(O)/obj/libc-hvt/%.o: libc/%.c
+$(O)/obj/libc-guest/%.o: libc/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(LIBC_GUEST_CFLAGS) -c $< -o $@
-$(O)/obj/libc-hvt/%.o: libc/%.S
+$(O)/obj/libc-guest/%.o: libc/%.S
 	@mkdir -p $(dir $@)
 	$(CC) $(LIBC_GUEST_CFLAGS) -c $< -o $@
-$(O)/lib/morgana/hvt/libmgc.a: $(LIBC_OBJS_hvt)
+$(O)/lib/morgana/guest/libmgc.a: $(LIBC_OBJS_guest)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
-$(O)/lib/morgana/hvt/include/%.h: libc/include/%.h
+$(O)/lib/morgana/guest/include/%.h: libc/include/%.h
 	@mkdir -p $(dir $@)
 	cp $< $@
-LIBC_STAGED_HEADERS := $(patsubst libc/include/%,$(O)/lib/morgana/hvt/include/%,$(LIBC_HEADERS))
-ALL_TARGETS += $(O)/lib/morgana/hvt/libmgc.a $(LIBC_STAGED_HEADERS)
+LIBC_STAGED_HEADERS := $(patsubst libc/include/%,$(O)/lib/morgana/guest/include/%,$(LIBC_HEADERS))
+ALL_TARGETS += $(O)/lib/morgana/guest/libmgc.a $(LIBC_STAGED_HEADERS)
 
 # --- host builds, renamed mgl_* ---
 # Compiled objects land in *-raw/, renamed copies beside them. In the
@@ -74,7 +74,7 @@ $(LIBC_HOST_STUB): libc/host/stub.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_host) -c $< -o $@
 
--include $(LIBC_OBJS_hvt:.o=.d)
+-include $(LIBC_OBJS_guest:.o=.d)
 -include $(patsubst $(O)/obj/libc-host/%.o,$(O)/obj/libc-host-raw/%.d,$(LIBC_HOST_OBJS))
 -include $(patsubst $(O)/obj/libc-host-san/%.o,$(O)/obj/libc-host-san-raw/%.d,$(LIBC_HOST_SAN_OBJS))
 

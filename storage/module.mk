@@ -1,8 +1,8 @@
 # storage/: block devices and the stores (mg/block.h, mg/kv_ro.h).
-#   libmgstorage.a    block, crunch and tar: unix, unix-san and hvt
+#   libmgstorage.a    block, crunch and tar: unix, unix-san, guest
 #   libmgstoragefs.a  the host-folder store fs: unix only
 RUNTIME_LIBS += mgstoragefs mgstorage
-RUNTIME_LIBS_hvt += mgstorage
+RUNTIME_LIBS_guest += mgstorage
 LIB_mgstorage_SRCS := storage/block.c storage/crunch.c storage/kv_index.c \
 	storage/kv_ro.c storage/sha256.c storage/tar.c storage/tar_parse.c
 LIB_mgstoragefs_SRCS := $(wildcard storage/fs*.c)

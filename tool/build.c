@@ -173,7 +173,14 @@ static long parse_mem(const char *v)
 	return mib;
 }
 
-/* The guest's memory for a run on hvt: --mem, else what config.c asked
+/* Targets whose images a tender starts: it takes --mem and the bindings
+ * before the image. */
+static bool has_tender(const char *target)
+{
+	return strcmp(target, "hvt") == 0 || strcmp(target, "spt") == 0;
+}
+
+/* The guest's memory for a run on hvt or spt: --mem, else what config.c asked
  * for with mg_hvt_mem() (run.txt), else 0 (the tender's default). */
 static long run_mem(const char *target, long given)
 {
@@ -227,10 +234,10 @@ int cmd_run(int argc, char **argv)
 	int rc;
 	if ((rc = ensure_configured(target, &target)))
 		return rc;
-	if (mem && strcmp(target, "hvt") != 0) {
-		fail("run: --mem sets the memory of an hvt guest; a %s image "
-		     "takes memory from the host as it needs it: drop --mem "
-		     "(or run -t hvt)",
+	if (mem && !has_tender(target)) {
+		fail("run: --mem sets the memory of an hvt or spt guest; a %s "
+		     "image takes memory from the host as it needs it: drop "
+		     "--mem (or run -t hvt, -t spt)",
 		     target);
 		return EXIT_USAGE;
 	}
@@ -265,9 +272,9 @@ int cmd_run(int argc, char **argv)
 	if (!args)
 		return EXIT_FAIL;
 	int n = 0;
-	if (strcmp(target, "hvt") == 0) {
-		snprintf(tender, sizeof(tender), "%s/bin/morgana-hvt",
-		         T.prefix);
+	if (has_tender(target)) {
+		snprintf(tender, sizeof(tender), "%s/bin/morgana-%s",
+		         T.prefix, target);
 		args[n++] = tender;
 		if ((mem = run_mem(target, mem)) > 0) {
 			snprintf(memopt, sizeof(memopt), "--mem=%ld", mem);

@@ -28,7 +28,7 @@ const mg_boot_info *mg_platform_boot_info(void)
 /* Called by _start (entry_x86_64.S) with the canary already set. */
 void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 {
-	uint64_t t0 = mg__hvt_rdtsc();
+	uint64_t t0 = mg__x86_rdtsc();
 
 	mg__hvt_boot = bi;
 	mg__hvt_traps_init();
@@ -36,13 +36,14 @@ void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 		mg_platform_abort("hvt: this image and the tender speak "
 		                  "different ABI versions");
 	mg__hvt_clock_init();
+	mg__x86_entropy_seed(bi->seed, "hvt: the tender gave no entropy seed");
 	/*
 	 * The forty-odd instructions since t0 take nanoseconds on a real CPU
 	 * and some 25 us where KVM emulates each one: libc then picks the
 	 * string instructions that cost least there. Above 5 us is emulated
 	 * (a TSC read that exits to the host costs a microsecond or two).
 	 */
-	mg__libc_cpu_emulated = mg__hvt_rdtsc() - t0 > bi->tsc_hz / 200000;
+	mg__libc_cpu_emulated = mg__x86_rdtsc() - t0 > bi->tsc_hz / 200000;
 	/* There, an 8-byte step of a copy costs about a microsecond and an
 	 * exit about fifteen: the tender moves long copies (COPY). */
 	if (mg__libc_cpu_emulated)

@@ -10,7 +10,7 @@ static uint64_t wall_base; /* wall-clock ns at monotonic 0 */
 void mg__hvt_clock_init(void)
 {
 	const struct mg_hvt_boot_info *bi = mg__hvt_boot;
-	uint64_t now = mg__hvt_rdtsc();
+	uint64_t now = mg__x86_rdtsc();
 
 	if (bi->tsc_hz == 0)
 		mg_platform_abort("hvt: the tender gave no TSC frequency");
@@ -29,7 +29,7 @@ void mg__hvt_clock_init(void)
 
 uint64_t mg_platform_monotonic_ns(void)
 {
-	uint64_t ticks = mg__hvt_rdtsc() - tsc_base;
+	uint64_t ticks = mg__x86_rdtsc() - tsc_base;
 	return (uint64_t)(((unsigned __int128)ticks * tsc_mult) >> 32);
 }
 

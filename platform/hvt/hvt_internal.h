@@ -8,6 +8,8 @@
 #include <mg/hvt_abi.h>
 #include <mg/platform.h>
 
+#include "../x86_64/x86_64.h"
+
 /* The tender's boot information (read-only page). */
 extern const struct mg_hvt_boot_info *mg__hvt_boot;
 
@@ -26,18 +28,6 @@ static inline void mg__hvt_call(unsigned call, void *arg)
 	                 : "memory");
 }
 
-static inline uint64_t mg__hvt_rdtsc(void)
-{
-	uint32_t lo, hi;
-	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-	return (uint64_t)hi << 32 | lo;
-}
-
-/* CPUID.1:ECX.RDRAND, found by _start (entry_x86_64.S). */
-extern int mg__hvt_has_rdrand;
-
-/* One RDRAND value, or 0 if the CPU gives none. */
-uint64_t mg__hvt_rdrand(void);
 
 /* devices.c: take device (name) of (kind) (enum mg_hvt_device_kind);
  * returns its index, also stored in (*h), or MG_ENOENT, MG_EBUSY. */

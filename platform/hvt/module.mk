@@ -1,36 +1,27 @@
-# platform/hvt: the hvt guest runtime, and core/ built for hvt.
-#   _out/lib/morgana/hvt/libmgplatform.a  this folder
-#   _out/lib/morgana/hvt/libmgcore.a      core/ with the guest flags
+# platform/hvt: the hvt guest runtime.
+#   _out/lib/morgana/hvt/libmgplatform.a  this folder and platform/x86_64/
 #   _out/lib/morgana/hvt/hvt.ld           the images' linker script
-# libc/module.mk provides libmgc.a and the guest flags (LIBC_GUEST_CFLAGS:
-# freestanding, general registers only, no red zone, global canary).
+# The rest of an image comes from _out/lib/morgana/guest/ (platform/guest.mk).
 # Images link as share/mk/hvt.mk says.
 
-HVT_CFLAGS = $(LIBC_GUEST_CFLAGS) -fno-asynchronous-unwind-tables
 PLATFORM_hvt_SRCS := $(wildcard platform/hvt/*.c platform/hvt/*.S)
-HVT_CORE_OBJS := $(patsubst %,$(O)/obj/hvt/%.o,$(basename $(CORE_SRCS)))
 HVT_PLAT_OBJS := $(patsubst %,$(O)/obj/hvt/%.o,$(basename $(PLATFORM_hvt_SRCS)))
 HVT_LIB := $(O)/lib/morgana/hvt
 
 $(O)/obj/hvt/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(HVT_CFLAGS) -c $< -o $@
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 $(O)/obj/hvt/%.o: %.S
 	@mkdir -p $(dir $@)
-	$(CC) $(HVT_CFLAGS) -c $< -o $@
-$(HVT_LIB)/libmgcore.a: $(HVT_CORE_OBJS)
+	$(CC) $(GUEST_CFLAGS) -c $< -o $@
+$(HVT_LIB)/libmgplatform.a: $(HVT_PLAT_OBJS) $(GUEST_X86_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
-$(HVT_LIB)/libmgplatform.a: $(HVT_PLAT_OBJS)
-	@mkdir -p $(dir $@)
-	rm -f $@ && ar rcs $@ $^
-# The linker script takes the ABI's addresses from mg/hvt_abi.h.
-$(HVT_LIB)/hvt.ld: platform/hvt/hvt.ld.in include/mg/hvt_abi.h
-	@mkdir -p $(dir $@)
-	$(CC) -E -P -undef -x assembler-with-cpp -Iinclude $< -o $@
--include $(HVT_CORE_OBJS:.o=.d) $(HVT_PLAT_OBJS:.o=.d)
+# The linker script (platform/guest.mk), with the IDT hvt's traps need.
+$(HVT_LIB)/hvt.ld: $(GUEST_LD_IN)
+	$(call guest_ld,-DMG_LD_IDT)
+-include $(HVT_PLAT_OBJS:.o=.d)
 
-ALL_TARGETS += $(HVT_LIB)/libmgcore.a $(HVT_LIB)/libmgplatform.a \
-	$(HVT_LIB)/hvt.ld
+ALL_TARGETS += $(HVT_LIB)/libmgplatform.a $(HVT_LIB)/hvt.ld
 
 -include tests/hvt/module.mk

@@ -44,8 +44,8 @@ static uint64_t walk(const mg__hvt *h, uint64_t cr3, uint64_t va,
 
 /* Whether [va, va + len) is mapped at the same addresses, inside guest
  * memory, and writable if (write). */
-static bool range_ok(const mg__hvt *h, uint64_t cr3, uint64_t va,
-                     uint64_t len, bool write)
+static bool range_ok(const mg__hvt *h, uint64_t cr3, uint64_t va, uint64_t len,
+                     bool write)
 {
 	if (va > h->mem_size || len > h->mem_size - va)
 		return false;
@@ -55,7 +55,8 @@ static bool range_ok(const mg__hvt *h, uint64_t cr3, uint64_t va,
 		bool rw;
 		uint64_t e = walk(h, cr3, va, &page, &rw);
 		uint64_t base = va & ~(page - 1);
-		if (!e || (write && !rw) || (e & PTE_ADDR & ~(page - 1)) != base)
+		if (!e || (write && !rw) ||
+		    (e & PTE_ADDR & ~(page - 1)) != base)
 			return false;
 		va = base + page;
 	}

@@ -7,84 +7,19 @@
 
 #include "hvt.h"
 
-const char *mg__hvt_vector_name(uint64_t v)
-{
-	static const char *const names[] = {
-	    [0] = "#DE divide error",
-	    [1] = "#DB debug",
-	    [2] = "NMI",
-	    [3] = "#BP breakpoint",
-	    [4] = "#OF overflow",
-	    [5] = "#BR bound range exceeded",
-	    [6] = "#UD invalid opcode",
-	    [7] = "#NM device not available (FPU/SSE use?)",
-	    [8] = "#DF double fault",
-	    [10] = "#TS invalid TSS",
-	    [11] = "#NP segment not present",
-	    [12] = "#SS stack-segment fault",
-	    [13] = "#GP general protection",
-	    [14] = "#PF page fault",
-	    [16] = "#MF x87 floating-point error",
-	    [17] = "#AC alignment check",
-	    [18] = "#MC machine check",
-	    [19] = "#XM SIMD floating-point error",
-	    [20] = "#VE virtualization exception",
-	    [21] = "#CP control protection",
-	};
-	if (v < sizeof names / sizeof names[0] && names[v])
-		return names[v];
-	return "reserved exception";
-}
-
-static const char *page_fault_kind(uint64_t error)
-{
-	bool present = error & 1, write = error & 2, fetch = error & 16;
-	if (fetch)
-		return present ? "instruction fetch from a non-executable page"
-		               : "instruction fetch from a not-present page";
-	if (write)
-		return present ? "write to a read-only page"
-		               : "write to a not-present page";
-	return present ? "read violating page protection"
-	               : "read of a not-present page";
-}
-
 /* "code at rip: 0f 0b ..." from guest-physical (gpa), if in memory. */
 static void print_code(mg__hvt *h, uint64_t gpa)
 {
 	char line[128];
 	size_t n = (size_t)snprintf(line, sizeof line, "  code at rip:");
 	if (gpa >= h->mem_size) {
-		mg__hvt_msg("  code at rip: outside guest memory");
+		mg__tender_msg("  code at rip: outside guest memory");
 		return;
 	}
 	for (uint64_t i = 0; i < 16 && gpa + i < h->mem_size; i++)
 		n += (size_t)snprintf(line + n, sizeof line - n, " %02x",
 		                      h->mem[gpa + i]);
-	mg__hvt_msg("%s", line);
-}
-
-static void print_gprs(const uint64_t r[MG_HVT_NREGS])
-{
-	mg__hvt_msg("  rax %016llx rbx %016llx rcx %016llx rdx %016llx",
-	            (unsigned long long)r[MG_HVT_RAX],
-	            (unsigned long long)r[MG_HVT_RBX],
-	            (unsigned long long)r[MG_HVT_RCX],
-	            (unsigned long long)r[MG_HVT_RDX]);
-	mg__hvt_msg("  rsi %016llx rdi %016llx rbp %016llx r8  %016llx",
-	            (unsigned long long)r[MG_HVT_RSI],
-	            (unsigned long long)r[MG_HVT_RDI],
-	            (unsigned long long)r[MG_HVT_RBP],
-	            (unsigned long long)r[MG_HVT_R8]);
-	mg__hvt_msg("  r9  %016llx r10 %016llx r11 %016llx r12 %016llx",
-	            (unsigned long long)r[MG_HVT_R9],
-	            (unsigned long long)r[MG_HVT_R10],
-	            (unsigned long long)r[MG_HVT_R11],
-	            (unsigned long long)r[MG_HVT_R12]);
-	mg__hvt_msg("  r13 %016llx r14 %016llx r15 %016llx",
-	            (unsigned long long)r[MG_HVT_R13],
-	            (unsigned long long)r[MG_HVT_R14],
-	            (unsigned long long)r[MG_HVT_R15]);
+	mg__tender_msg("%s", line);
 }
 
 void mg__hvt_fault(mg__hvt *h, const struct mg_hvt_fault *f)
@@ -93,26 +28,27 @@ void mg__hvt_fault(mg__hvt *h, const struct mg_hvt_fault *f)
 		const char *msg =
 		    mg__hvt_guest(h, f->msg, f->msg_len, MG_HVT_CALL_FAULT);
 		int len = f->msg_len > 512 ? 512 : (int)f->msg_len;
-		mg__hvt_msg("guest fault: %.*s", len, msg);
+		mg__tender_msg("guest fault: %.*s", len, msg);
 	}
 	if (f->vector == 14) {
 		const char *null = f->cr2 < MG_HVT_PAGE_SIZE
 		                       ? " (a NULL pointer dereference)"
 		                       : "";
-		mg__hvt_msg("guest fault: %s: %s at 0x%llx%s",
-		            mg__hvt_vector_name(f->vector),
-		            page_fault_kind(f->error_code),
-		            (unsigned long long)f->cr2, null);
+		mg__tender_msg("guest fault: %s: %s at 0x%llx%s",
+		               mg__tender_vector_name(f->vector),
+		               mg__tender_page_fault_kind(f->error_code),
+		               (unsigned long long)f->cr2, null);
 	} else {
-		mg__hvt_msg("guest fault: %s", mg__hvt_vector_name(f->vector));
+		mg__tender_msg("guest fault: %s",
+		               mg__tender_vector_name(f->vector));
 	}
-	mg__hvt_msg("  vector %llu error %#llx rip %016llx rsp %016llx "
-	            "rflags %#llx cr2 %#llx",
-	            (unsigned long long)f->vector,
-	            (unsigned long long)f->error_code,
-	            (unsigned long long)f->rip, (unsigned long long)f->rsp,
-	            (unsigned long long)f->rflags, (unsigned long long)f->cr2);
-	print_gprs(f->regs);
+	mg__tender_msg(
+	    "  vector %llu error %#llx rip %016llx rsp %016llx "
+	    "rflags %#llx cr2 %#llx",
+	    (unsigned long long)f->vector, (unsigned long long)f->error_code,
+	    (unsigned long long)f->rip, (unsigned long long)f->rsp,
+	    (unsigned long long)f->rflags, (unsigned long long)f->cr2);
+	mg__tender_print_gprs(f->regs);
 	print_code(h, f->rip);
 	_exit(MG_HVT_EXIT_FAULT);
 }
@@ -124,13 +60,13 @@ void mg__hvt_kvm_dump(mg__hvt *h)
 
 	if (ioctl(h->vcpu_fd, KVM_GET_REGS, &r) < 0 ||
 	    ioctl(h->vcpu_fd, KVM_GET_SREGS, &s) < 0) {
-		mg__hvt_msg("  (cannot read the vCPU registers)");
+		mg__tender_msg("  (cannot read the vCPU registers)");
 		return;
 	}
-	mg__hvt_msg("  rip %016llx rsp %016llx rflags %#llx", r.rip, r.rsp,
-	            r.rflags);
-	mg__hvt_msg("  cr0 %#llx cr2 %#llx cr3 %#llx cr4 %#llx efer %#llx",
-	            s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
+	mg__tender_msg("  rip %016llx rsp %016llx rflags %#llx", r.rip, r.rsp,
+	               r.rflags);
+	mg__tender_msg("  cr0 %#llx cr2 %#llx cr3 %#llx cr4 %#llx efer %#llx",
+	               s.cr0, s.cr2, s.cr3, s.cr4, s.efer);
 	uint64_t g[MG_HVT_NREGS] = {
 	    [MG_HVT_RAX] = r.rax, [MG_HVT_RBX] = r.rbx, [MG_HVT_RCX] = r.rcx,
 	    [MG_HVT_RDX] = r.rdx, [MG_HVT_RSI] = r.rsi, [MG_HVT_RDI] = r.rdi,
@@ -138,7 +74,7 @@ void mg__hvt_kvm_dump(mg__hvt *h)
 	    [MG_HVT_R10] = r.r10, [MG_HVT_R11] = r.r11, [MG_HVT_R12] = r.r12,
 	    [MG_HVT_R13] = r.r13, [MG_HVT_R14] = r.r14, [MG_HVT_R15] = r.r15,
 	};
-	print_gprs(g);
+	mg__tender_print_gprs(g);
 	/* The guest's mappings are identity unless it changed them. */
 	struct kvm_translation t = {.linear_address = r.rip};
 	uint64_t gpa = r.rip;

@@ -35,19 +35,19 @@ const char *mg__hvt_call_name(unsigned call)
 void *mg__hvt_guest(mg__hvt *h, uint64_t gpa, uint64_t len, unsigned call)
 {
 	if (gpa > h->mem_size || len > h->mem_size - gpa)
-		mg__hvt_die(MG_HVT_EXIT_ABI,
-		            "guest passed an out-of-range pointer to hypercall "
-		            "%s: 0x%llx + %llu > memory size (0x%llx)",
-		            mg__hvt_call_name(call), (unsigned long long)gpa,
-		            (unsigned long long)len,
-		            (unsigned long long)h->mem_size);
+		mg__tender_die(
+		    MG_HVT_EXIT_ABI,
+		    "guest passed an out-of-range pointer to hypercall "
+		    "%s: 0x%llx + %llu > memory size (0x%llx)",
+		    mg__hvt_call_name(call), (unsigned long long)gpa,
+		    (unsigned long long)len, (unsigned long long)h->mem_size);
 	return h->mem + gpa;
 }
 
 static void do_write(mg__hvt *h, struct mg_hvt_write *a)
 {
 	const char *data = mg__hvt_guest(h, a->data, a->len, MG_HVT_CALL_WRITE);
-	mg__hvt_write_all(1, data, a->len);
+	mg__tender_write_all(1, data, a->len);
 }
 
 static void do_poll(mg__hvt *h, struct mg_hvt_poll *a)
@@ -69,10 +69,10 @@ static _Noreturn void do_abort(mg__hvt *h, struct mg_hvt_abort *a)
 {
 	const char *msg = mg__hvt_guest(h, a->msg, a->len, MG_HVT_CALL_ABORT);
 	/* As on unix: the message goes to the console, newline-terminated. */
-	mg__hvt_write_all(1, msg, a->len);
+	mg__tender_write_all(1, msg, a->len);
 	if (a->len == 0 || msg[a->len - 1] != '\n')
-		mg__hvt_write_all(1, "\n", 1);
-	mg__hvt_msg("guest aborted");
+		mg__tender_write_all(1, "\n", 1);
+	mg__tender_msg("guest aborted");
 	_exit(MG_HVT_EXIT_ABORT);
 }
 
@@ -82,15 +82,16 @@ void mg__hvt_hypercall(mg__hvt *h, unsigned port, uint32_t arg)
 
 	if (port < MG_HVT_PORT_BASE || call >= MG_HVT_CALL_MAX ||
 	    !calls[call].name)
-		mg__hvt_die(MG_HVT_EXIT_ABI,
-		            "guest wrote to I/O port 0x%x, which is no "
-		            "hypercall",
-		            port);
+		mg__tender_die(MG_HVT_EXIT_ABI,
+		               "guest wrote to I/O port 0x%x, which is no "
+		               "hypercall",
+		               port);
 	if (arg % 8 != 0)
-		mg__hvt_die(MG_HVT_EXIT_ABI,
-		            "guest passed a misaligned argument block 0x%x to "
-		            "hypercall %s",
-		            arg, calls[call].name);
+		mg__tender_die(
+		    MG_HVT_EXIT_ABI,
+		    "guest passed a misaligned argument block 0x%x to "
+		    "hypercall %s",
+		    arg, calls[call].name);
 	void *a = mg__hvt_guest(h, arg, calls[call].arg_size, call);
 
 	switch (call) {

@@ -29,7 +29,7 @@
 
 static _Noreturn void host_fail(const char *what)
 {
-	mg__hvt_die(MG_HVT_EXIT_HOST, "KVM: %s: %s", what, strerror(errno));
+	mg__tender_die(MG_HVT_EXIT_HOST, "KVM: %s: %s", what, strerror(errno));
 }
 
 #ifdef MG__HVT_PROFILE
@@ -46,7 +46,7 @@ static void profile_start(mg__hvt *h)
 {
 	const char *path = getenv("MG_HVT_PROFILE");
 	if (!path || !(profile = fopen(path, "w")))
-		mg__hvt_die(MG_HVT_EXIT_HOST, "MG_HVT_PROFILE: no file");
+		mg__tender_die(MG_HVT_EXIT_HOST, "MG_HVT_PROFILE: no file");
 	/* Unbuffered: the guest's exit ends the tender with _exit(). */
 	setvbuf(profile, NULL, _IONBF, 0);
 	struct kvm_guest_debug dbg = {.control = KVM_GUESTDBG_ENABLE |
@@ -60,12 +60,13 @@ void mg__hvt_kvm_open(mg__hvt *h)
 {
 	h->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (h->kvm_fd < 0)
-		mg__hvt_die(MG_HVT_EXIT_HOST,
-		            "cannot open /dev/kvm: %s (is KVM available and "
-		            "may this user use it?)",
-		            strerror(errno));
+		mg__tender_die(MG_HVT_EXIT_HOST,
+		               "cannot open /dev/kvm: %s (is KVM available and "
+		               "may this user use it?)",
+		               strerror(errno));
 	if (ioctl(h->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
-		mg__hvt_die(MG_HVT_EXIT_HOST, "KVM: unsupported API version");
+		mg__tender_die(MG_HVT_EXIT_HOST,
+		               "KVM: unsupported API version");
 	h->vm_fd = ioctl(h->kvm_fd, KVM_CREATE_VM, 0);
 	if (h->vm_fd < 0)
 		host_fail("KVM_CREATE_VM");
@@ -73,7 +74,7 @@ void mg__hvt_kvm_open(mg__hvt *h)
 	h->mem = mmap(NULL, h->mem_size, PROT_READ | PROT_WRITE,
 	              MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (h->mem == MAP_FAILED)
-		mg__hvt_die(
+		mg__tender_die(
 		    MG_HVT_EXIT_HOST, "cannot map %llu MiB of guest memory: %s",
 		    (unsigned long long)(h->mem_size >> 20), strerror(errno));
 	struct kvm_userspace_memory_region region = {
@@ -208,10 +209,11 @@ void mg__hvt_kvm_vcpu(mg__hvt *h, uint64_t entry, uint64_t cr3)
 
 	int khz = ioctl(h->vcpu_fd, KVM_GET_TSC_KHZ, 0);
 	if (khz <= 0)
-		mg__hvt_die(MG_HVT_EXIT_HOST,
-		            "KVM: cannot read the TSC frequency (KVM_GET_TSC_"
-		            "KHZ): %s",
-		            strerror(errno));
+		mg__tender_die(
+		    MG_HVT_EXIT_HOST,
+		    "KVM: cannot read the TSC frequency (KVM_GET_TSC_"
+		    "KHZ): %s",
+		    strerror(errno));
 	h->tsc_hz = (uint64_t)khz * 1000;
 #ifdef MG__HVT_PROFILE
 	profile_start(h);
@@ -279,7 +281,7 @@ static void explain_emulation_failure(mg__hvt *h)
 	size_t n = h->mem_size - gpa < 16 ? (size_t)(h->mem_size - gpa) : 16;
 	const char *kind = fp_kind(h->mem + gpa, n);
 	if (kind)
-		mg__hvt_msg(
+		mg__tender_msg(
 		    "guest fault: the instruction at rip is %s, which "
 		    "KVM's instruction emulator cannot run: this host's "
 		    "KVM emulates the guest's instructions (nested or "
@@ -290,7 +292,7 @@ static void explain_emulation_failure(mg__hvt *h)
 
 static _Noreturn void guest_fault(mg__hvt *h, const char *what)
 {
-	mg__hvt_msg("guest fault: %s", what);
+	mg__tender_msg("guest fault: %s", what);
 	mg__hvt_kvm_dump(h);
 	_exit(MG_HVT_EXIT_FAULT);
 }
@@ -311,14 +313,14 @@ void mg__hvt_kvm_run(mg__hvt *h)
 		case KVM_EXIT_IO: {
 			if (run->io.direction != KVM_EXIT_IO_OUT ||
 			    run->io.size != 4 || run->io.count != 1)
-				mg__hvt_die(MG_HVT_EXIT_ABI,
-				            "guest made a bad I/O port access "
-				            "(port 0x%x, %s, size %u)",
-				            run->io.port,
-				            run->io.direction == KVM_EXIT_IO_OUT
-				                ? "out"
-				                : "in",
-				            run->io.size);
+				mg__tender_die(
+				    MG_HVT_EXIT_ABI,
+				    "guest made a bad I/O port access "
+				    "(port 0x%x, %s, size %u)",
+				    run->io.port,
+				    run->io.direction == KVM_EXIT_IO_OUT ? "out"
+				                                         : "in",
+				    run->io.size);
 			uint32_t arg;
 			memcpy(&arg, (uint8_t *)run + run->io.data_offset,
 			       sizeof arg);
@@ -337,35 +339,36 @@ void mg__hvt_kvm_run(mg__hvt *h)
 		case KVM_EXIT_HLT:
 			guest_fault(h, "the guest halted with interrupts off");
 		case KVM_EXIT_MMIO:
-			mg__hvt_msg("guest fault: access to guest-physical "
-			            "0x%llx, outside guest memory",
-			            (unsigned long long)run->mmio.phys_addr);
+			mg__tender_msg("guest fault: access to guest-physical "
+			               "0x%llx, outside guest memory",
+			               (unsigned long long)run->mmio.phys_addr);
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_FAULT);
 		case KVM_EXIT_INTERNAL_ERROR:
-			mg__hvt_msg("guest fault: KVM internal error, suberror "
-			            "%u%s",
-			            run->internal.suberror,
-			            run->internal.suberror ==
-			                    KVM_INTERNAL_ERROR_EMULATION
-			                ? " (emulation failure: an "
-			                  "instruction KVM cannot run, "
-			                  "e.g. SSE; see the code at rip)"
-			                : "");
+			mg__tender_msg(
+			    "guest fault: KVM internal error, suberror "
+			    "%u%s",
+			    run->internal.suberror,
+			    run->internal.suberror ==
+			            KVM_INTERNAL_ERROR_EMULATION
+			        ? " (emulation failure: an "
+			          "instruction KVM cannot run, "
+			          "e.g. SSE; see the code at rip)"
+			        : "");
 			if (run->internal.suberror ==
 			    KVM_INTERNAL_ERROR_EMULATION)
 				explain_emulation_failure(h);
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_FAULT);
 		case KVM_EXIT_FAIL_ENTRY:
-			mg__hvt_die(MG_HVT_EXIT_HOST,
-			            "KVM: entry failure, hardware reason "
-			            "0x%llx",
-			            (unsigned long long)run->fail_entry
-			                .hardware_entry_failure_reason);
+			mg__tender_die(MG_HVT_EXIT_HOST,
+			               "KVM: entry failure, hardware reason "
+			               "0x%llx",
+			               (unsigned long long)run->fail_entry
+			                   .hardware_entry_failure_reason);
 		default:
-			mg__hvt_msg("KVM: unexpected exit reason %u",
-			            run->exit_reason);
+			mg__tender_msg("KVM: unexpected exit reason %u",
+			               run->exit_reason);
 			mg__hvt_kvm_dump(h);
 			_exit(MG_HVT_EXIT_HOST);
 		}

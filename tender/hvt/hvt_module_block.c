@@ -14,34 +14,18 @@
 int mg__hvt_block_open(mg__hvt *h, unsigned index, const char *file)
 {
 	struct mg_hvt_device *d = &h->boot->devices[index];
-	bool ro = false;
-	int fd = open(file, O_RDWR | O_CLOEXEC);
-	if (fd < 0 && (errno == EACCES || errno == EROFS || errno == EPERM)) {
-		fd = open(file, O_RDONLY | O_CLOEXEC);
-		ro = true;
-	}
-	if (fd < 0) {
-		mg__hvt_msg("--block:%s: cannot open '%s': %s", d->name, file,
-		            strerror(errno));
+	int fd;
+	uint64_t size;
+	bool ro;
+	if (mg__tender_block_open(d->name, file, &fd, &size, &ro) < 0)
 		return -1;
-	}
-	off_t size = lseek(fd, 0, SEEK_END);
-	if (size < SECTOR || size % SECTOR) {
-		mg__hvt_msg("--block:%s: '%s' is %s", d->name, file,
-		            size < 0 ? "not seekable"
-		            : size < SECTOR
-		                ? "smaller than one 512-byte sector"
-		                : "not a whole number of 512-byte sectors");
-		close(fd);
-		return -1;
-	}
 	/* The guest sees these in its boot information, which it could
 	 * change: the checks below use the tender's own copy. */
-	d->capacity = (uint64_t)size;
+	d->capacity = size;
 	d->sector_size = SECTOR;
 	d->flags = ro ? MG_HVT_DEVICE_READ_ONLY : 0;
 	h->block_fd[index] = fd;
-	h->block_capacity[index] = (uint64_t)size;
+	h->block_capacity[index] = size;
 	h->block_ro[index] = ro;
 	return 0;
 }
@@ -60,10 +44,10 @@ static int64_t transfer(mg__hvt *h, unsigned call, int fd, uint64_t offset,
 		if (n < 0 && errno == ENOSPC)
 			return MG_ENOSPC;
 		if (n <= 0) { /* 0: the file shrank under us */
-			mg__hvt_msg("%s at byte %llu of a block device: %s",
-			            mg__hvt_call_name(call),
-			            (unsigned long long)(offset + done),
-			            n < 0 ? strerror(errno) : "end of file");
+			mg__tender_msg("%s at byte %llu of a block device: %s",
+			               mg__hvt_call_name(call),
+			               (unsigned long long)(offset + done),
+			               n < 0 ? strerror(errno) : "end of file");
 			return MG_EIO;
 		}
 		done += (uint64_t)n;

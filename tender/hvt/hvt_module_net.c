@@ -46,71 +46,30 @@ static net nets[MG_HVT_DEVICES_MAX];
 int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
 {
 	struct mg_hvt_device *d = &h->boot->devices[index];
-	if (strlen(tap) >= IFNAMSIZ) {
-		mg__hvt_msg("--net:%s=%s: interface names have at most 15 "
-		            "characters",
-		            d->name, tap);
+	int fd;
+	uint16_t mtu;
+	unsigned offloads;
+	if (mg__tender_tap_open(d->name, tap, &fd, &mtu, &offloads, d->mac) < 0)
 		return -1;
-	}
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		mg__hvt_msg("--net:%s=%s: cannot open /dev/net/tun: %s",
-		            d->name, tap, strerror(errno));
-		return -1;
-	}
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		int e = errno;
-		mg__hvt_msg("--net:%s=%s: %s", d->name, tap,
-		            e == EPERM ? "not permitted (the tap belongs to "
-		                         "another user, or creating one needs "
-		                         "CAP_NET_ADMIN)"
-		            : e == EBUSY
-		                ? "the tap is in use by another process"
-		                : strerror(e));
-		close(fd);
-		return -1;
-	}
-	int mtu = 1500;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s >= 0 && ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu >= 68 &&
-	    ifr.ifr_mtu <= 9000)
-		mtu = ifr.ifr_mtu;
-	if (s >= 0)
-		close(s);
-	/* The tap's own MAC is the host's end of the wire: the guest gets
-	 * a random locally administered one. */
-	uint8_t mac[6];
-	if (getrandom(mac, sizeof mac, 0) != (ssize_t)sizeof mac) {
-		mg__hvt_msg("--net:%s: getrandom: %s", d->name,
-		            strerror(errno));
-		close(fd);
-		return -1;
-	}
-	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
-	memcpy(d->mac, mac, 6);
-	d->mtu = (uint16_t)mtu;
+	d->mtu = mtu;
 	uint8_t *frame = malloc(MG_NET_FRAME_MAX);
 	if (!frame) {
-		mg__hvt_msg("--net:%s: out of memory", d->name);
+		mg__tender_msg("--net:%s: out of memory", d->name);
 		close(fd);
 		return -1;
 	}
 	nets[index].open = true;
 	nets[index].fd = fd;
-	nets[index].mtu = (uint16_t)mtu;
-	nets[index].offloads = mg__tap_offloads(fd);
+	nets[index].mtu = mtu;
+	nets[index].offloads = offloads;
 	nets[index].frame = frame;
 	return 0;
 }
 
 static _Noreturn void bad_ring(unsigned i, const char *what)
 {
-	mg__hvt_die(MG_HVT_EXIT_ABI,
-	            "guest broke the rings of net device %u: %s", i, what);
+	mg__tender_die(MG_HVT_EXIT_ABI,
+	               "guest broke the rings of net device %u: %s", i, what);
 }
 
 static const struct mg_hvt_net_rec *rec_at(unsigned i, uint8_t *area,
@@ -141,9 +100,9 @@ static void send_queued(unsigned i)
 			n->tx_cons += n->tx_size - at;
 			continue;
 		}
-		mg_net_offload off = {rec.flags, rec.gso, rec.hdr_len,
-		                      rec.gso_size, rec.csum_start,
-		                      rec.csum_offset};
+		mg_net_offload off = {rec.flags,      rec.gso,
+		                      rec.hdr_len,    rec.gso_size,
+		                      rec.csum_start, rec.csum_offset};
 		uint32_t bytes = MG_HVT_NET_REC_BYTES(rec.len);
 		if (rec.len > MG_NET_FRAME_MAX || bytes > n->tx_size - at ||
 		    bytes > prod - n->tx_cons)
@@ -252,7 +211,7 @@ uint64_t mg__hvt_net_poll(mg__hvt *h, const struct timespec *timeout)
 		return ready;
 	int rc = ppoll(n ? pfd : NULL, n, timeout, NULL);
 	if (rc < 0 && errno != EINTR)
-		mg__hvt_die(MG_HVT_EXIT_HOST, "ppoll: %s", strerror(errno));
+		mg__tender_die(MG_HVT_EXIT_HOST, "ppoll: %s", strerror(errno));
 	for (unsigned k = 0; rc > 0 && k < n; k++)
 		if (pfd[k].revents)
 			sync_one(idx[k]);

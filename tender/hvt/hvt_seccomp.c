@@ -79,7 +79,7 @@ void mg__hvt_seccomp(mg__hvt *h)
 	struct sock_fprog prog = {.len = (unsigned short)n, .filter = f};
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
 	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
-		mg__hvt_die(MG_HVT_EXIT_HOST,
-		            "cannot install seccomp filter: %s",
-		            strerror(errno));
+		mg__tender_die(MG_HVT_EXIT_HOST,
+		               "cannot install seccomp filter: %s",
+		               strerror(errno));
 }

@@ -43,7 +43,7 @@ static void setup_gdt(uint8_t *mem)
 }
 
 /* Flags of the 4 KiB page at (a) when mapped with page granularity. */
-static uint64_t page_flags(uint64_t a, const mg__hvt_image *img)
+static uint64_t page_flags(uint64_t a, const mg__tender_image *img)
 {
 	if (a == 0 || a == MG_HVT_STACK_GUARD)
 		return 0;
@@ -60,7 +60,7 @@ static uint64_t page_flags(uint64_t a, const mg__hvt_image *img)
 	if (a >= img->end)
 		return P | W | NX; /* the heap */
 	for (unsigned s = 0; s < img->nseg; s++) {
-		const mg__hvt_segment *g = &img->seg[s];
+		const mg__tender_segment *g = &img->seg[s];
 		if (a >= g->vaddr && a - g->vaddr < g->memsz) {
 			uint64_t f = P;
 			if (g->flags & PF_W)
@@ -74,7 +74,7 @@ static uint64_t page_flags(uint64_t a, const mg__hvt_image *img)
 }
 
 uint64_t mg__hvt_x86_setup(uint8_t *mem, uint64_t mem_size,
-                           const mg__hvt_image *img)
+                           const mg__tender_image *img)
 {
 	setup_gdt(mem);
 

@@ -133,7 +133,6 @@ t_binding_block_file() {
 }
 
 t_boot_arguments_too_long() {
-	need hvt # checked as they are copied into guest memory
 	local long
 	long=$(head -c 9000 /dev/zero | tr '\0' x)
 	run "$HVT" "$IMG/hello.hvt" "$long"

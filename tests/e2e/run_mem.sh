@@ -16,7 +16,7 @@ t_unix_refuses_mem() {
 	configure_build -t unix
 	run "$MORGANA" run --mem=64
 	assert_rc 64
-	assert_out "--mem sets the memory of an hvt guest"
+	assert_out "--mem sets the memory of an hvt or spt guest"
 	run "$MORGANA" run
 	assert_rc 0
 }

@@ -13,19 +13,19 @@ HVT_TEST_DIR := $(O)/tests/hvt
 HVT_TEST_OBJS := $(O)/obj/hvt/tests/hvt/hvt_test.o \
 	$(O)/obj/hvt/tests/hvt/sse_x86_64.o
 $(HVT_TEST_DIR)/hvt_test.hvt: $(HVT_TEST_OBJS) \
-		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgcore.a \
-		$(HVT_LIB)/libmgc.a $(HVT_LIB)/hvt.ld
+		$(HVT_LIB)/libmgplatform.a $(GUEST_LIB)/libmgcore.a \
+		$(GUEST_LIB)/libmgc.a $(HVT_LIB)/hvt.ld
 	@mkdir -p $(dir $@)
 	$(CC) $(HVT_LDFLAGS) $(HVT_TEST_OBJS) -Wl,--start-group $(HVT_LIB)/libmgplatform.a \
-		$(HVT_LIB)/libmgcore.a $(HVT_LIB)/libmgc.a -Wl,--end-group \
+		$(GUEST_LIB)/libmgcore.a $(GUEST_LIB)/libmgc.a -Wl,--end-group \
 		$(HVT_LIBGCC) -o $@
 
 # Through the recipe the tool uses, share/mk/hvt.mk, as installed in $(O).
 $(HVT_TEST_DIR)/hello.hvt: tests/hvt/hello.c tests/hvt/hello.mk \
 		$(O)/share/morgana/mk/hvt.mk $(O)/share/morgana/mk/common/rules.mk \
 		$(HVT_LIB)/hvt.ld \
-		$(HVT_LIB)/libmgplatform.a $(HVT_LIB)/libmgcore.a \
-		$(HVT_LIB)/libmgc.a $(LIBC_STAGED_HEADERS) $(STAGED_HEADERS)
+		$(HVT_LIB)/libmgplatform.a $(GUEST_LIB)/libmgcore.a \
+		$(GUEST_LIB)/libmgc.a $(LIBC_STAGED_HEADERS) $(STAGED_HEADERS)
 	$(MAKE) -s -f tests/hvt/hello.mk MG_PREFIX=$(abspath $(O)) \
 		MG_BUILD=$(O)/obj/hvt-hello MG_IMAGE=$@
 

@@ -1,11 +1,13 @@
 # Build rules every target shares, included at the end of share/mk/TARGET.mk.
 # The target sets MG_LIBDIR, MG_TARGET_LIBS, MG_ALL_CFLAGS, MG_ALL_LDFLAGS,
-# and may set MG_LINK_DEPS (more prerequisites of the image) and
+# and may set MG_LIBDIRS (more folders to look for libraries in, after
+# MG_LIBDIR), MG_LINK_DEPS (more prerequisites of the image) and
 # MG_LINK_TAIL (what links after the library group) before including this.
 # It lives in a folder of its own: every share/mk/*.mk names a target.
 
-# A library is Morgana's archive of that name when there is one, else -lNAME.
-mg_lib = $(if $(wildcard $(MG_LIBDIR)/lib$(1).a),$(MG_LIBDIR)/lib$(1).a,-l$(1))
+# A library is Morgana's archive of that name in the first of MG_LIBDIR and
+# MG_LIBDIRS that has one, else -lNAME.
+mg_lib = $(or $(firstword $(wildcard $(foreach d,$(MG_LIBDIR) $(MG_LIBDIRS),$(d)/lib$(1).a))),-l$(1))
 mg_uniq = $(if $1,$(firstword $1) $(call mg_uniq,$(filter-out $(firstword $1),$1)))
 MG_LIBFILES := $(foreach l,$(call mg_uniq,$(MG_LIBS) $(MG_TARGET_LIBS)),$(call mg_lib,$(l)))
 

@@ -4,16 +4,16 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "hvt.h"
+#include "tender.h"
 
 static const char *prefix = "morgana-hvt";
 
-void mg__hvt_set_prefix(const char *p)
+void mg__tender_set_prefix(const char *p)
 {
 	prefix = p;
 }
 
-void mg__hvt_write_all(int fd, const void *buf, size_t len)
+void mg__tender_write_all(int fd, const void *buf, size_t len)
 {
 	const char *p = buf;
 
@@ -39,10 +39,10 @@ static void vmsg(const char *fmt, va_list ap)
 	if (len > sizeof buf - 2)
 		len = sizeof buf - 2;
 	buf[len++] = '\n';
-	mg__hvt_write_all(2, buf, len);
+	mg__tender_write_all(2, buf, len);
 }
 
-void mg__hvt_msg(const char *fmt, ...)
+void mg__tender_msg(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -50,7 +50,7 @@ void mg__hvt_msg(const char *fmt, ...)
 	va_end(ap);
 }
 
-void mg__hvt_die(int status, const char *fmt, ...)
+void mg__tender_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -59,7 +59,7 @@ void mg__hvt_die(int status, const char *fmt, ...)
 	_exit(status);
 }
 
-int mg__hvt_refuse(char *err, size_t errlen, const char *fmt, ...)
+int mg__tender_refuse(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);

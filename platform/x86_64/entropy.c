@@ -3,17 +3,27 @@
 
 #include <mg/random.h>
 
-#include "hvt_internal.h"
+#include <mg/platform.h>
 
-int mg__hvt_has_rdrand;
+#include "x86_64.h"
 
-uint64_t mg__hvt_rdrand(void)
+int mg__x86_has_rdrand;
+static const uint8_t *tender_seed;
+static const char *no_seed_msg;
+
+void mg__x86_entropy_seed(const uint8_t seed[32], const char *no_seed)
+{
+	tender_seed = seed;
+	no_seed_msg = no_seed;
+}
+
+uint64_t mg__x86_rdrand(void)
 {
 	uint64_t v = 0;
 	unsigned char c = 0;
 
 	/* RDRAND may transiently fail; Intel advises ten tries. */
-	for (int i = 0; mg__hvt_has_rdrand && i < 10 && !c; i++)
+	for (int i = 0; mg__x86_has_rdrand && i < 10 && !c; i++)
 		__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(c));
 	return c ? v : 0;
 }
@@ -38,19 +48,21 @@ void mg_platform_entropy(void *buf, size_t len)
 
 	if (!keyed) {
 		uint8_t any = 0;
-		memcpy(key, mg__hvt_boot->seed, sizeof key);
+		if (tender_seed)
+			memcpy(key, tender_seed, sizeof key);
 		for (size_t i = 0; i < sizeof key; i++)
 			any |= key[i];
 		if (!any)
 			mg_platform_abort(
-			    "hvt: the tender gave no entropy seed");
+			    no_seed_msg ? no_seed_msg
+			                : "the tender gave no entropy seed");
 		keyed = 1;
 	}
 	/* Block 0 becomes the next key; 1.. are the output. */
 	while (len > 0) {
 		mg_chacha20_block(key, ++counter, nonce, block.b);
 		for (int i = 0; i < 8; i++)
-			block.w[i] ^= mg__hvt_rdrand();
+			block.w[i] ^= mg__x86_rdrand();
 		size_t n = len < sizeof block ? len : sizeof block;
 		memcpy(out, block.b, n);
 		out += n;

@@ -2,7 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "hvt.h"
+#include "tender.h"
 
 static const char *kind_name(uint32_t kind)
 {
@@ -29,51 +29,52 @@ static bool valid_name(const char *name, size_t max)
 	return true;
 }
 
-int mg__hvt_manifest_parse(const uint8_t *desc, size_t size,
-                           struct mg_hvt_device *devices, uint32_t *count,
-                           char *err, size_t errlen)
+int mg__tender_manifest_parse(const uint8_t *desc, size_t size,
+                              struct mg_hvt_device *devices, uint32_t *count,
+                              char *err, size_t errlen)
 {
 	struct mg_hvt_manifest m;
 
 	if (size < sizeof m)
-		return mg__hvt_refuse(err, errlen, "manifest is truncated");
+		return mg__tender_refuse(err, errlen, "manifest is truncated");
 	memcpy(&m, desc, sizeof m);
 	if (m.version != MG_HVT_MANIFEST_VERSION)
-		return mg__hvt_refuse(
+		return mg__tender_refuse(
 		    err, errlen,
 		    "manifest version %u is not supported (this "
 		    "tender reads version %u)",
 		    m.version, MG_HVT_MANIFEST_VERSION);
 	if (m.count > MG_HVT_DEVICES_MAX)
-		return mg__hvt_refuse(err, errlen,
-		                      "manifest lists %u devices (at most %u)",
-		                      m.count, MG_HVT_DEVICES_MAX);
+		return mg__tender_refuse(
+		    err, errlen, "manifest lists %u devices (at most %u)",
+		    m.count, MG_HVT_DEVICES_MAX);
 	if (size != sizeof m + m.count * sizeof(struct mg_hvt_manifest_entry))
-		return mg__hvt_refuse(err, errlen,
-		                      "manifest size %zu does not match its %u "
-		                      "devices",
-		                      size, m.count);
+		return mg__tender_refuse(
+		    err, errlen,
+		    "manifest size %zu does not match its %u "
+		    "devices",
+		    size, m.count);
 
 	memset(devices, 0, MG_HVT_DEVICES_MAX * sizeof *devices);
 	for (uint32_t i = 0; i < m.count; i++) {
 		struct mg_hvt_manifest_entry e;
 		memcpy(&e, desc + sizeof m + i * sizeof e, sizeof e);
 		if (!valid_name(e.name, sizeof e.name))
-			return mg__hvt_refuse(
+			return mg__tender_refuse(
 			    err, errlen,
 			    "manifest: device %u has an invalid "
 			    "name (1 to %zu of A-Z a-z 0-9 _ -)",
 			    i, sizeof e.name - 1);
 		if (e.kind != MG_HVT_DEVICE_NET &&
 		    e.kind != MG_HVT_DEVICE_BLOCK)
-			return mg__hvt_refuse(
+			return mg__tender_refuse(
 			    err, errlen,
 			    "manifest: device '%s' has unknown kind "
 			    "%u",
 			    e.name, e.kind);
 		for (uint32_t j = 0; j < i; j++)
 			if (strcmp(devices[j].name, e.name) == 0)
-				return mg__hvt_refuse(
+				return mg__tender_refuse(
 				    err, errlen,
 				    "manifest: device '%s' is listed "
 				    "twice",
@@ -103,39 +104,39 @@ static void list_devices(const struct mg_hvt_device *devices, uint32_t count,
 		snprintf(buf, len, "none");
 }
 
-int mg__hvt_bind(const struct mg_hvt_device *devices, uint32_t count,
-                 const mg__hvt_binding *bindings, unsigned nbindings,
-                 unsigned *order, char *err, size_t errlen)
+int mg__tender_bind(const struct mg_hvt_device *devices, uint32_t count,
+                    const mg__tender_binding *bindings, unsigned nbindings,
+                    unsigned *order, char *err, size_t errlen)
 {
 	char have[512];
 	bool bound[MG_HVT_DEVICES_MAX] = {false};
 
 	for (unsigned b = 0; b < nbindings; b++) {
-		const mg__hvt_binding *x = &bindings[b];
+		const mg__tender_binding *x = &bindings[b];
 		uint32_t i = 0;
 		while (i < count && strcmp(devices[i].name, x->name) != 0)
 			i++;
 		if (i == count) {
 			list_devices(devices, count, have, sizeof have);
-			return mg__hvt_refuse(
+			return mg__tender_refuse(
 			    err, errlen,
 			    "%s: the image has no %s device named "
 			    "'%s' (its devices: %s)",
 			    x->arg, kind_name(x->kind), x->name, have);
 		}
 		if (devices[i].kind != x->kind)
-			return mg__hvt_refuse(
+			return mg__tender_refuse(
 			    err, errlen,
 			    "%s: '%s' is a %s device: bind it with "
 			    "%s:%s=...",
 			    x->arg, x->name, kind_name(devices[i].kind),
 			    kind_option(devices[i].kind), x->name);
 		if (bound[i])
-			return mg__hvt_refuse(err, errlen,
-			                      "%s: device '%s' is bound twice",
-			                      x->arg, x->name);
+			return mg__tender_refuse(
+			    err, errlen, "%s: device '%s' is bound twice",
+			    x->arg, x->name);
 		if (x->value[0] == '\0')
-			return mg__hvt_refuse(
+			return mg__tender_refuse(
 			    err, errlen, "%s: missing %s after '='", x->arg,
 			    x->kind == MG_HVT_DEVICE_NET ? "tap name" : "file");
 		bound[i] = true;
@@ -143,7 +144,7 @@ int mg__hvt_bind(const struct mg_hvt_device *devices, uint32_t count,
 	}
 	for (uint32_t i = 0; i < count; i++)
 		if (!bound[i])
-			return mg__hvt_refuse(
+			return mg__tender_refuse(
 			    err, errlen,
 			    "the image needs %s device '%s': add "
 			    "%s:%s=%s",

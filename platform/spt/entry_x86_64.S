@@ -1,0 +1,47 @@
+/* The spt image's entry point: from the tender, or refused under Linux. */
+#include <mg/spt_abi.h>
+
+#include "../x86_64/canary_x86_64.h"
+
+	.section .text.boot, "ax", @progbits
+	.globl _start
+	.type _start, @function
+_start:
+	/*
+	 * The tender jumps here with RDI = the boot information and RSP = the
+	 * top of the boot stack. Linux starts an ELF executable with RDI = 0
+	 * and argc, argv on the stack.
+	 */
+	testq %rdi, %rdi
+	jz .Llinux
+	movabsq $MG_SPT_BOOT_MAGIC, %rax
+	cmpq %rax, (%rdi)
+	jne .Lbad_boot
+	movq %rdi, %r12
+
+	/* The canary, before any C code runs. */
+	MG_X86_SET_CANARY(MG_SPT_BOOT_SEED_OFFSET(%r12))
+
+	/* BSS and heap are zero: the tender mapped them anonymous. */
+	movq %r12, %rdi
+	xorl %ebp, %ebp
+	call mg__spt_start
+	ud2
+
+.Lbad_boot:
+	/* The boot information is not ours: stop (the tender reports it). */
+	ud2
+
+.Llinux:
+	leaq .Lnot_linux(%rip), %rdi
+	movl $.Lnot_linux_end - .Lnot_linux, %esi
+	jmp mg__x86_not_linux
+	.size _start, . - _start
+
+	.section .rodata
+.Lnot_linux:
+	.ascii ": this is a Morgana spt image; run it with morgana-spt "
+	.ascii "or 'morgana run'\n"
+.Lnot_linux_end:
+
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,140 @@
+/* Net devices of spt: the bound taps, a frame per readv or writev. */
+#include <stdlib.h>
+#include <string.h>
+
+#include <mg/error.h>
+
+#include "spt_internal.h"
+
+/*
+ * see mg/platform.h. The tender opened each tap with virtio-net headers
+ * and the offloads it could get (mg/spt_abi.h): every frame crosses with
+ * its struct mg_spt_vnet_hdr in one system call, a TCP segment of up to
+ * 64 KiB with its checksum left to the host. Readiness comes from the
+ * tender's epoll set, level-triggered, so a reader need not drain a tap.
+ */
+
+struct iov {
+	const void *base;
+	size_t len;
+};
+
+/* A frame read that did not fit the caller's buffer waits here. */
+static struct {
+	uint8_t *frame;
+	size_t len;
+	mg_net_offload off;
+} pending[MG_HVT_DEVICES_MAX];
+static uint64_t with_pending; /* bit per device */
+
+static unsigned offloads_of(const struct mg_spt_device *d)
+{
+	return d->offloads & (MG_NET_OFFLOAD_CSUM | MG_NET_OFFLOAD_TSO4);
+}
+
+int mg_platform_net_acquire(const char *name, mg_handle *h,
+                            mg_platform_net_info *info)
+{
+	int i = mg__spt_device_acquire(name, MG_HVT_DEVICE_NET, h);
+	if (i < 0)
+		return i;
+	const struct mg_spt_device *d = &mg__spt_boot->devices[i];
+	if (!pending[i].frame && !(pending[i].frame = malloc(MG_NET_FRAME_MAX)))
+		return MG_ENOMEM;
+	memcpy(info->mac, d->mac, sizeof info->mac);
+	info->mtu = d->mtu;
+	info->offloads = offloads_of(d);
+	return 0;
+}
+
+int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
+                          const mg_net_offload *off)
+{
+	const struct mg_spt_device *d = mg__spt_device(h, MG_HVT_DEVICE_NET);
+	if (!d || !mg_net_offload_ok(off, offloads_of(d), len, d->mtu))
+		return MG_EINVAL;
+	struct mg_spt_vnet_hdr vh = {0};
+	if (off)
+		vh = (struct mg_spt_vnet_hdr){
+		    .flags = off->flags & MG_NET_CSUM_PARTIAL,
+		    .gso_type = off->gso,
+		    .hdr_len = off->hdr_len,
+		    .gso_size = off->gso_size,
+		    .csum_start = off->csum_start,
+		    .csum_offset = off->csum_offset,
+		};
+	struct iov iov[2] = {{&vh, sizeof vh}, {buf, len}};
+	long n;
+	do
+		n = mg__spt_syscall3(MG_SPT_SYS_WRITEV, d->fd, (long)iov, 2);
+	while (n == -MG__SPT_EINTR);
+	/* A full queue, a tap that is down or a frame the host finds
+	 * malformed drops the frame, as a wire. */
+	return 0;
+}
+
+static int take_pending(mg_handle h, void *buf, size_t size, size_t *len,
+                        mg_net_offload *off)
+{
+	*len = pending[h].len;
+	if (buf && pending[h].len > size)
+		return MG_EMSGSIZE;
+	if (buf) {
+		memcpy(buf, pending[h].frame, pending[h].len);
+		*off = pending[h].off;
+	}
+	with_pending &= ~(1ull << h);
+	return 0;
+}
+
+int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
+                         mg_net_offload *off)
+{
+	const struct mg_spt_device *d = mg__spt_device(h, MG_HVT_DEVICE_NET);
+	if (!d)
+		return MG_EINVAL;
+	if (with_pending & (1ull << h))
+		return take_pending(h, buf, size, len, off);
+	/* What does not fit (buf) lands in the pending buffer. */
+	struct mg_spt_vnet_hdr vh;
+	struct iov iov[3] = {{&vh, sizeof vh},
+	                     {buf, buf ? size : 0},
+	                     {pending[h].frame, MG_NET_FRAME_MAX}};
+	long n;
+	/* An empty frame is skipped. */
+	do
+		n = mg__spt_syscall3(MG_SPT_SYS_READV, d->fd, (long)iov, 3);
+	while (n == -MG__SPT_EINTR || (n >= 0 && (size_t)n <= sizeof vh));
+	if (n < 0)
+		return n == -MG__SPT_EAGAIN ? MG_EAGAIN : MG_EIO;
+	size_t fl = (size_t)n - sizeof vh;
+	/* The ECN bit of the GSO type is dropped (the frame's own headers
+	 * say it), and a type this side never asked for reads as none. */
+	unsigned gso = vh.gso_type & 0x7f;
+	mg_net_offload o = {
+	    .flags = vh.flags & (MG_NET_CSUM_PARTIAL | MG_NET_CSUM_VALID),
+	    .gso = gso == MG_NET_GSO_TCPV4 ? MG_NET_GSO_TCPV4 : 0,
+	    .hdr_len = vh.hdr_len,
+	    .gso_size = vh.gso_size,
+	    .csum_start = vh.csum_start,
+	    .csum_offset = vh.csum_offset,
+	};
+	*len = fl;
+	if (!buf || fl <= size) {
+		if (buf)
+			*off = o;
+		return 0;
+	}
+	/* Too long for (buf): the whole frame goes to the pending buffer. */
+	memmove(pending[h].frame + size, pending[h].frame, fl - size);
+	memcpy(pending[h].frame, buf, size);
+	pending[h].len = fl;
+	pending[h].off = o;
+	with_pending |= 1ull << h;
+	return MG_EMSGSIZE;
+}
+
+uint64_t mg__spt_net_pending(void)
+{
+	return with_pending;
+}
