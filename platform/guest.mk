@@ -34,3 +34,4 @@ $(CC) -E -P -undef -x assembler-with-cpp -Iinclude $(1) $< -o $@
 endef
 
 ALL_TARGETS += $(GUEST_LIB)/libmgcore.a
+-include tests/guest/module.mk

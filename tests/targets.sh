@@ -5,7 +5,7 @@
 #   mg_target_ready TARGET   true, or false with the reason in MG_TARGET_WHY
 #   mg_targets_report        one line per target: runs, or why it does not
 
-MG_TARGETS="unix hvt"
+MG_TARGETS="unix hvt spt"
 
 mg_target_ready() {
 	MG_TARGET_WHY=
@@ -18,6 +18,25 @@ mg_target_ready() {
 			MG_TARGET_WHY="/dev/kvm is not a character device"
 		elif ! (exec 3<>/dev/kvm) 2>/dev/null; then
 			MG_TARGET_WHY="/dev/kvm cannot be opened read-write by $(id -un)"
+		else
+			return 0
+		fi
+		return 1
+		;;
+	spt)
+		# morgana-spt maps the guest at 1 MiB, confines it with a
+		# seccomp filter and waits in epoll_pwait2 (Linux 5.11).
+		local v min
+		v=$(uname -r | sed -E 's/^([0-9]+)\.([0-9]+).*/\1 \2/')
+		min=$(cat /proc/sys/vm/mmap_min_addr 2>/dev/null || echo 0)
+		if [ "$(uname -sm)" != "Linux x86_64" ]; then
+			MG_TARGET_WHY="spt runs on Linux x86-64 only, not $(uname -sm)"
+		elif [ "${v% *}" -lt 5 ] || { [ "${v% *}" -eq 5 ] && [ "${v#* }" -lt 11 ]; }; then
+			MG_TARGET_WHY="Linux $(uname -r) lacks epoll_pwait2 (5.11 or later is needed)"
+		elif ! grep -q '^Seccomp:' /proc/self/status; then
+			MG_TARGET_WHY="this kernel has no seccomp"
+		elif [ "$min" -gt 1048576 ]; then
+			MG_TARGET_WHY="vm.mmap_min_addr is $min, above the guest's 1 MiB"
 		else
 			return 0
 		fi

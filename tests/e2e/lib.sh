@@ -111,7 +111,8 @@ build_example() {
 		"$MORGANA" build) >"$dir.log" 2>&1
 }
 
-# Targets. unix always runs; hvt needs a usable /dev/kvm. tests/targets.sh
+# Targets. unix always runs; hvt needs a usable /dev/kvm, spt a recent
+# Linux x86-64 with seccomp. tests/targets.sh
 # holds the checks, shared with scripts/check's opening report.
 source "$ROOT/tests/targets.sh"
 
@@ -135,11 +136,45 @@ target_ready() {
 			return 1
 		}
 		;;
+	spt)
+		mg_target_ready spt || {
+			TARGET_WHY=$MG_TARGET_WHY
+			return 1
+		}
+		[ -x "$O/bin/morgana-spt" ] && [ -f "$O/share/morgana/mk/spt.mk" ] || {
+			TARGET_WHY="morgana-spt or share/morgana/mk/spt.mk is not built"
+			return 1
+		}
+		;;
 	*) mg_target_ready "$1" || {
 		TARGET_WHY=$MG_TARGET_WHY
 		return 1
 	} ;;
 	esac
+}
+
+# use_target TARGET: T, and for a guest target (hvt, spt) its tender
+# $TENDER and the test images of tests/guest/module.mk: $TIMG (the
+# platform test, argv[1] picks a test) and $HELLO.
+use_target() {
+	T=$1
+	TENDER=$O/bin/morgana-$T
+	IMG=$O/tests/$T
+	TIMG=$IMG/${T}_test.$T
+	HELLO=$IMG/hello.$T
+}
+
+# run_on "TARGET..." NAME...: run_test NAME_TARGET t_NAME for each NAME
+# and TARGET, with use_target TARGET done, each skipped with the reason
+# where TARGET cannot run.
+run_on() {
+	local targets=$1 t name
+	shift
+	for t in $targets; do
+		for name in "$@"; do
+			E2E_NEED=$t E2E_TARGET=$t run_test "${name}_$t" "t_$name"
+		done
+	done
 }
 
 # skip WHY: end the current test as skipped. Only for a target that this
@@ -179,6 +214,7 @@ run_test() {
 	(
 		cd "$TDIR" || exit 1
 		unset OUT
+		[ -z "${E2E_TARGET:-}" ] || use_target "$E2E_TARGET"
 		[ -z "${E2E_NEED:-}" ] || need "$E2E_NEED"
 		"$2"
 	)

@@ -1,49 +1,49 @@
 #!/usr/bin/env bash
-# morgana-hvt's own behaviour: options, images it refuses (each broken one
-# way by tests/hvt/elfmut.py) and device bindings checked against the
-# image's manifest, all before the guest runs: without KVM too, but for
-# the tests that run a guest or need its memory (need hvt).
+# The tenders' own behaviour (morgana-hvt, morgana-spt): options, images
+# they refuse (each broken one way by tests/hvt/elfmut.py) and device
+# bindings checked against the image's manifest, all before the guest
+# runs, so without the target too; the tests that run a guest need it.
 source "$(dirname "$0")/lib.sh"
-source "$ROOT/tests/hvt/lib.sh"
+source "$ROOT/tests/guest/lib.sh"
 
 t_help() {
-	run "$HVT" --help
+	run "$TENDER" --help
 	assert_rc 0
-	assert_out "usage: morgana-hvt [OPTIONS] IMAGE [BOOT ARGUMENTS...]"
+	assert_out "usage: morgana-$T [OPTIONS] IMAGE [BOOT ARGUMENTS...]"
 	assert_out "--net:NAME=TAP"
-	run "$HVT" --version
+	run "$TENDER" --version
 	assert_rc 0
-	assert_out "hvt ABI"
+	assert_out "$T ABI"
 }
 
 t_bad_options() {
-	run "$HVT"
+	run "$TENDER"
 	assert_rc 64
 	assert_out "no image given"
-	run "$HVT" --frobnicate "$IMG/hello.hvt"
+	run "$TENDER" --frobnicate "$HELLO"
 	assert_rc 64
 	assert_out "unknown option '--frobnicate'"
 	for m in 1 abc 5000 -3 ""; do
-		run "$HVT" --mem=$m "$IMG/hello.hvt"
+		run "$TENDER" --mem=$m "$HELLO"
 		assert_rc 64
 		assert_out "memory is a number of MiB from 2 to 4096"
 	done
-	run "$HVT" --net:=x "$IMG/hello.hvt"
+	run "$TENDER" --net:=x "$HELLO"
 	assert_rc 64
 }
 
 t_missing_image() {
-	run "$HVT" nothing-here.hvt
+	run "$TENDER" nothing-here.hvt
 	assert_rc 252
 	assert_out "nothing-here.hvt: cannot open the image"
 }
 
 # refuse MUTATION MESSAGE: the tender refuses hello.hvt broken that way.
 refuse() {
-	python3 "$ELFMUT" "$1" "$IMG/hello.hvt" "$1.hvt" || fail "elfmut.py $1"
-	run "$HVT" "$1.hvt"
+	python3 "$ELFMUT" "$1" "$HELLO" "$1.$T" || fail "elfmut.py $1"
+	run "$TENDER" "$1.$T"
 	assert_rc 252
-	assert_out "$1.hvt: $2"
+	assert_out "$1.$T: $2"
 }
 
 t_refuse_truncated() {
@@ -79,53 +79,53 @@ t_refuse_entry_interp_manifest() {
 }
 
 t_more_memory_fits() {
-	need hvt
+	need "$T"
 	# The image refused with 16 MiB runs with more.
-	python3 "$ELFMUT" too-big "$IMG/hello.hvt" big.hvt || fail "elfmut.py"
-	run "$HVT" --mem=128 big.hvt
+	python3 "$ELFMUT" too-big "$HELLO" big.hvt || fail "elfmut.py"
+	run "$TENDER" --mem=128 big.hvt
 	assert_rc 0
 	assert_out "Hello from Morgana"
 }
 
 t_refuse_linux_binary() {
-	run "$HVT" /bin/true
+	run "$TENDER" /bin/true
 	assert_rc 252
 	assert_out "not a static executable"
 }
 
 t_binding_missing() {
-	run "$HVT" --block:disk="$DISK" "$IMG/hvt_test.hvt" exit 0
+	run "$TENDER" --block:disk="$DISK" "$TIMG" exit 0
 	assert_rc 64
 	assert_out "the image needs network device 'net0': add --net:net0=TAP"
-	run "$HVT" --net:net0=tap0 "$IMG/hvt_test.hvt" exit 0
+	run "$TENDER" --net:net0=tap0 "$TIMG" exit 0
 	assert_rc 64
 	assert_out "the image needs block device 'disk': add --block:disk=FILE"
 }
 
 t_binding_unknown() {
-	run "$HVT" "${BIND[@]}" --net:eth9=tap0 "$IMG/hvt_test.hvt" exit 0
+	run "$TENDER" "${BIND[@]}" --net:eth9=tap0 "$TIMG" exit 0
 	assert_rc 64
 	assert_out "--net:eth9: the image has no network device named 'eth9' (its devices: net0 (network), disk (block))"
-	run "$HVT" --net:net0=tap0 "$IMG/hello.hvt"
+	run "$TENDER" --net:net0=tap0 "$HELLO"
 	assert_rc 64
 	assert_out "its devices: none"
 }
 
 t_binding_duplicate_or_wrong_kind() {
-	run "$HVT" "${BIND[@]}" --block:disk="$DISK" "$IMG/hvt_test.hvt" exit 0
+	run "$TENDER" "${BIND[@]}" --block:disk="$DISK" "$TIMG" exit 0
 	assert_rc 64
 	assert_out "--block:disk: device 'disk' is bound twice"
-	run "$HVT" --net:net0=t --net:disk=t "$IMG/hvt_test.hvt" exit 0
+	run "$TENDER" --net:net0=t --net:disk=t "$TIMG" exit 0
 	assert_rc 64
 	assert_out "'disk' is a block device: bind it with --block:disk=..."
-	run "$HVT" --net:net0= --block:disk="$DISK" "$IMG/hvt_test.hvt" exit 0
+	run "$TENDER" --net:net0= --block:disk="$DISK" "$TIMG" exit 0
 	assert_rc 64
 	assert_out "missing tap name"
 }
 
 t_binding_block_file() {
-	need hvt # the tender opens the files after KVM
-	run "$HVT" --net:net0=t --block:disk=no/such/file "$IMG/hvt_test.hvt" exit 0
+	[ "$T" = hvt ] && need hvt # morgana-hvt opens files after KVM
+	run "$TENDER" --net:net0=t --block:disk=no/such/file "$TIMG" exit 0
 	assert_rc 64
 	assert_out "--block:disk: cannot open 'no/such/file'"
 	guest exit 5
@@ -135,23 +135,15 @@ t_binding_block_file() {
 t_boot_arguments_too_long() {
 	local long
 	long=$(head -c 9000 /dev/zero | tr '\0' x)
-	run "$HVT" "$IMG/hello.hvt" "$long"
+	run "$TENDER" "$HELLO" "$long"
 	assert_rc 64
 	assert_out "boot arguments too long"
 }
 
-run_test help t_help
-run_test bad_options t_bad_options
-run_test missing_image t_missing_image
-run_test refuse_truncated t_refuse_truncated
-run_test refuse_not_x86_64 t_refuse_not_x86_64
-run_test refuse_bad_segments t_refuse_bad_segments
-run_test refuse_entry_interp_manifest t_refuse_entry_interp_manifest
-run_test more_memory_fits t_more_memory_fits
-run_test refuse_linux_binary t_refuse_linux_binary
-run_test binding_missing t_binding_missing
-run_test binding_unknown t_binding_unknown
-run_test binding_duplicate_or_wrong_kind t_binding_duplicate_or_wrong_kind
-run_test binding_block_file t_binding_block_file
-run_test boot_arguments_too_long t_boot_arguments_too_long
+# Each with both tenders: what runs no guest needs no target.
+for t in $GUEST_TARGETS; do
+	for n in help bad_options missing_image refuse_truncated refuse_not_x86_64 refuse_bad_segments refuse_entry_interp_manifest more_memory_fits refuse_linux_binary binding_missing binding_unknown binding_duplicate_or_wrong_kind binding_block_file boot_arguments_too_long; do
+		E2E_TARGET=$t run_test "${n}_$t" "t_$n"
+	done
+done
 finish

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The hvt guest platform under the real tender: exit statuses, faults and
-# their reports, the stack canary and guard pages, clocks, sleeping, the
-# heap, entropy, devices, and the hello unikernel on core/.
+# The guest platforms (hvt, spt) under their real tenders: exit statuses,
+# faults and their reports, the stack canary and guard pages, clocks,
+# sleeping, the heap, entropy, devices, and the hello unikernel on core/;
+# then what only one of them has: hvt's hypercalls, SSE and triple fault,
+# and the system calls spt's seccomp filter stops.
 source "$(dirname "$0")/lib.sh"
-source "$ROOT/tests/hvt/lib.sh"
-# Every test here but run_as_linux_process runs a guest.
-E2E_NEED=hvt
+source "$ROOT/tests/guest/lib.sh"
 
 t_exit_status() {
 	for s in 0 7 255; do
@@ -15,33 +15,33 @@ t_exit_status() {
 }
 
 t_hello() {
-	run "$HVT" "$IMG/hello.hvt"
+	run "$TENDER" "$HELLO"
 	assert_rc 0
 	assert_out "Hello from Morgana"
-	run "$HVT" "$IMG/hello.hvt" --greeting="two words" --status=3
+	run "$TENDER" "$HELLO" --greeting="two words" --status=3
 	assert_rc 3
 	assert_out "two words"
 }
 
 t_hello_help() {
-	run "$HVT" "$IMG/hello.hvt" --help
+	run "$TENDER" "$HELLO" --help
 	assert_rc 0
 	assert_out "--greeting=STRING"
 	assert_out "--logs="
 }
 
 t_hello_bad_argument() {
-	run "$HVT" "$IMG/hello.hvt" --gretting=x
+	run "$TENDER" "$HELLO" --gretting=x
 	assert_rc 64
 	assert_out "unknown boot argument '--gretting'"
-	run "$HVT" "$IMG/hello.hvt" --status=300
+	run "$TENDER" "$HELLO" --status=300
 	assert_rc 64
 }
 
 t_argv_round_trip() {
 	guest args "a b" "" "it's" 'back\slash' '"q"'
 	assert_rc 0
-	assert_out "argv[0]=[$IMG/hvt_test.hvt]"
+	assert_out "argv[0]=[$TIMG]"
 	assert_out "argv[2]=[a b]"
 	assert_out "argv[3]=[]"
 	assert_out "argv[4]=[it's]"
@@ -102,7 +102,7 @@ t_stack_overflow_named() {
 
 t_fiber_overflow_through_core() {
 	# core/'s main fiber on a platform stack: the report names it.
-	run "$HVT" "$IMG/hello.hvt" --overflow
+	run "$TENDER" "$HELLO" --overflow
 	assert_rc 250
 	assert_out "guest fault: stack overflow in fiber 'main'"
 }
@@ -189,13 +189,13 @@ t_sleep_50ms() {
 }
 
 t_scheduler_sleep_50ms() {
-	run "$HVT" "$IMG/hello.hvt" --sleep-ms=50
+	run "$TENDER" "$HELLO" --sleep-ms=50
 	assert_rc 0
 	check_sleep
 }
 
 t_heap_most_of_memory() {
-	run "$HVT" --mem=64 "${BIND[@]}" "$IMG/hvt_test.hvt" heap
+	run ip netns exec "$GUEST_NS" "$TENDER" --mem=64 "${BIND[@]}" "$TIMG" heap
 	assert_rc 0
 	local mib
 	mib=$(printf '%s\n' "$OUT" | sed -n 's/^heap: \([0-9]*\) MiB allocated$/\1/p')
@@ -206,7 +206,7 @@ t_heap_most_of_memory() {
 }
 
 t_small_memory() {
-	run "$HVT" --mem=2 "$IMG/hello.hvt"
+	run "$TENDER" --mem=2 "$HELLO"
 	assert_rc 0
 	assert_out "Hello from Morgana"
 }
@@ -260,13 +260,13 @@ t_copy_hypercall() {
 }
 
 t_run_as_linux_process() {
-	run "$IMG/hello.hvt"
+	run "$HELLO"
 	assert_rc 126
-	assert_out "hello.hvt: this is a Morgana hvt image; run it with morgana-hvt or 'morgana run'"
+	assert_out "hello.$T: this is a Morgana $T image; run it with morgana-$T or 'morgana run'"
 }
 
 t_seccomp_confines_tender() {
-	"$HVT" "$IMG/hello.hvt" --sleep-ms=2000 >/dev/null &
+	"$TENDER" "$HELLO" --sleep-ms=2000 >/dev/null &
 	local pid=$! mode=""
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		sleep 0.1
@@ -278,41 +278,61 @@ t_seccomp_confines_tender() {
 	[ "$mode" = 2 ] || fail "Seccomp mode of the running tender is '$mode', not 2 (filter)"
 }
 
+# spt: a system call outside the filter ends the guest, named, with 251.
+forbidden() {
+	guest "$1"
+	assert_rc 251
+	assert_not_out "returned"
+	assert_out "guest made a forbidden system call: $2"
+}
+
+t_forbidden_open() { forbidden open "open (2): not a system call the guest may make"; }
+t_forbidden_openat() { forbidden openat "openat (257)"; }
+t_forbidden_socket() { forbidden socket "socket (41)"; }
+t_forbidden_execve() { forbidden execve "execve (59)"; }
+t_forbidden_fork() { forbidden fork "fork (57)"; }
+t_forbidden_ptrace() { forbidden ptrace "ptrace (101)"; }
+t_forbidden_mmap_exec() { forbidden mmapexec "mmap (9)"; }
+t_forbidden_mprotect_exec() {
+	forbidden mprotectexec "mprotect (10): mprotect to 0x7: the guest may only make memory inaccessible or read-write, never executable"
+}
+t_descriptor_not_given() {
+	forbidden writefd "write (1): write to descriptor 9: the guest writes only to its console (1, 2)"
+	forbidden readvfd "readv (19): descriptor 0 is not one of the guest's devices"
+}
+
+t_other_architecture_refused() {
+	# int $0x80: the filter refuses another architecture's call (251),
+	# or a kernel without 32-bit emulation faults it (250); it never runs.
+	guest int80
+	assert_not_out "returned"
+	case $RC in
+	251) assert_out "of another architecture" ;;
+	250) assert_out "guest fault:" ;;
+	*) fail "int \$0x80 ended with $RC, not 250 or 251" ;;
+	esac
+}
+
 t_minimal_image() {
 	python3 "$ELFMUT" minimal min.hvt 42 || fail "elfmut.py"
-	run "$HVT" min.hvt
+	run "$TENDER" min.hvt
 	assert_rc 42
 }
 
-run_test exit_status t_exit_status
-run_test hello t_hello
-run_test hello_help t_hello_help
-run_test hello_bad_argument t_hello_bad_argument
-run_test argv_round_trip t_argv_round_trip
-run_test abort t_abort
-run_test null_write_faults t_null_write_faults
-run_test text_write_faults t_text_write_faults
-run_test rodata_write_faults t_rodata_write_faults
-run_test data_exec_faults t_data_exec_faults
-run_test stack_smash_caught t_stack_smash_caught
-run_test stack_overflow_named t_stack_overflow_named
-run_test fiber_overflow_through_core t_fiber_overflow_through_core
-run_test stack_guards_come_and_go t_stack_guards_come_and_go
-run_test bad_pointer_stopped t_bad_pointer_stopped
-run_test invalid_opcode t_invalid_opcode
-run_test sse_enabled t_sse_enabled
-run_test string_functions t_string_functions
-run_test triple_fault t_triple_fault
-run_test clock_advances t_clock_advances
-run_test sleep_50ms t_sleep_50ms
-run_test scheduler_sleep_50ms t_scheduler_sleep_50ms
-run_test heap_most_of_memory t_heap_most_of_memory
-run_test small_memory t_small_memory
-run_test entropy t_entropy
-run_test devices t_devices
-run_test net_rings_checked t_net_rings_checked
-run_test copy_hypercall t_copy_hypercall
-E2E_NEED= run_test run_as_linux_process t_run_as_linux_process
-run_test seccomp_confines_tender t_seccomp_confines_tender
-run_test minimal_image t_minimal_image
+run_on "$GUEST_TARGETS" exit_status hello hello_help hello_bad_argument \
+	argv_round_trip abort null_write_faults text_write_faults \
+	rodata_write_faults data_exec_faults stack_smash_caught \
+	stack_overflow_named fiber_overflow_through_core \
+	stack_guards_come_and_go invalid_opcode string_functions \
+	clock_advances sleep_50ms scheduler_sleep_50ms heap_most_of_memory \
+	small_memory entropy devices seccomp_confines_tender
+# Started by Linux, not by its tender: needs no target.
+for t in $GUEST_TARGETS; do
+	E2E_TARGET=$t run_test "run_as_linux_process_$t" t_run_as_linux_process
+done
+run_on hvt bad_pointer_stopped sse_enabled triple_fault net_rings_checked \
+	copy_hypercall minimal_image
+run_on spt forbidden_open forbidden_openat forbidden_socket forbidden_execve \
+	forbidden_fork forbidden_ptrace forbidden_mmap_exec \
+	forbidden_mprotect_exec descriptor_not_given other_architecture_refused
 finish
