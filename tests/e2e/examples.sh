@@ -38,6 +38,7 @@ hello() { # $1: configure flags, $2: target
 t_hello() { hello ""; }
 t_hello_sanitized() { hello --sanitize; }
 t_hello_hvt() { hello "" hvt; }
+t_hello_spt() { hello "" spt; }
 
 timers() {
 	in_copy timers
@@ -56,6 +57,7 @@ race: the condition won (value 2)"
 t_timers() { timers ""; }
 t_timers_sanitized() { timers --sanitize; }
 t_timers_hvt() { timers "" hvt; }
+t_timers_spt() { timers "" spt; }
 
 random() {
 	in_copy random
@@ -80,6 +82,7 @@ random() {
 t_random() { random ""; }
 t_random_sanitized() { random --sanitize; }
 t_random_hvt() { random "" hvt; }
+t_random_spt() { random "" spt; }
 
 run_test hello t_hello
 run_test hello_sanitized t_hello_sanitized
@@ -88,4 +91,5 @@ run_test timers_sanitized t_timers_sanitized
 run_test random t_random
 run_test random_sanitized t_random_sanitized
 run_tests_on hvt hello_hvt timers_hvt random_hvt
+run_tests_on spt hello_spt timers_spt random_spt
 finish

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The HTTP client end to end: examples/http/get against a Python HTTP/1.1
 # server (tests/e2e/http_origin.py) in a network namespace of the test's
-# own, on the socket stack (loopback), on unix-direct and on hvt (a tap).
+# own, on the socket stack (loopback), on unix-direct, hvt and spt (a tap).
 # Each target fetches a 1 MiB file by Content-Length and chunked, and a
 # small one, on one kept connection (the server counts its connections),
 # and sends a 64 KiB chunked POST that comes back; SHA-256 of the bodies
@@ -21,7 +21,8 @@ build() {
 
 build sock unix ""
 build direct unix --net=direct
-hvt_ready && build hvt hvt ""
+target_ready hvt && build hvt hvt ""
+target_ready spt && build spt spt ""
 
 # serve ADDR: the server in namespace a on ADDR:8080; log in $TDIR/srv.log.
 serve() {
@@ -96,8 +97,10 @@ on_tap() { # NAME TARGET
 
 t_direct() { on_tap direct unix; }
 t_http_client_hvt() { on_tap hvt hvt; }
+t_http_client_spt() { on_tap spt spt; }
 
 run_test http_client_socket_stack t_socket
 run_test http_client_unix_direct t_direct
 run_tests_on hvt http_client_hvt
+run_tests_on spt http_client_spt
 finish

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The HTTP server end to end: examples/http/server on the socket stack
-# (loopback of a namespace of its own), on unix-direct and on hvt (a tap
+# (loopback of a namespace of its own), on unix-direct, hvt and spt (a tap
 # in a namespace), driven by curl (keep-alive, Date, HEAD, chunked upload and
 # download, 100-continue, 404/405), by raw sockets (tests/e2e/
 # http_server_clients.py: smuggling, malformed and oversized requests,
@@ -19,7 +19,8 @@ build() {
 
 build socket unix ""
 build direct unix --net=direct
-hvt_ready && build hvt hvt ""
+target_ready hvt && build hvt hvt ""
+target_ready spt && build spt spt ""
 
 # start STACK [BOOT KEYS...]: the server in namespace a on port 8080;
 # $HOST is its address.
@@ -27,12 +28,13 @@ start() {
 	local stack=$1
 	shift
 	local img=$BUILD/$stack/dist/server.unix
-	[ "$stack" = hvt ] && img=$BUILD/$stack/dist/server.hvt
+	case $stack in hvt | spt) img=$BUILD/$stack/dist/server.$stack ;; esac
 	[ -f "$img" ] || fail "the $stack image did not build: $(tail -n 20 "$BUILD/$stack.log")"
-	# On hvt, 500 connections need more than the default guest memory:
-	# each holds a handler fiber's stack and its buffers (docs/http.md).
+	# On hvt and spt, 500 connections need more than the default guest
+	# memory: each holds a handler fiber's stack and its buffers
+	# (docs/http.md).
 	local mem=()
-	[ "$stack" = hvt ] && mem=(--mem=64)
+	case $stack in hvt | spt) mem=(--mem=64) ;; esac
 	nl_ns a
 	# 500 idle connections are 500 descriptors on the socket stack.
 	ulimit -n 4096
@@ -138,8 +140,11 @@ t_hostile_direct() { hostile direct; }
 t_idle500_socket() { idle500 socket; }
 t_idle500_direct() { idle500 direct; }
 t_http_server_features_hvt() { features hvt; }
+t_http_server_features_spt() { features spt; }
 t_http_server_hostile_hvt() { hostile hvt; }
+t_http_server_hostile_spt() { hostile spt; }
 t_http_server_500_idle_hvt() { idle500 hvt; }
+t_http_server_500_idle_spt() { idle500 spt; }
 
 run_test http_server_features_socket t_features_socket
 run_test http_server_features_unix_direct t_features_direct
@@ -149,4 +154,6 @@ run_test http_server_500_idle_socket t_idle500_socket
 run_test http_server_500_idle_unix_direct t_idle500_direct
 run_tests_on hvt http_server_features_hvt http_server_hostile_hvt \
 	http_server_500_idle_hvt
+run_tests_on spt http_server_features_spt http_server_hostile_spt \
+	http_server_500_idle_spt
 finish

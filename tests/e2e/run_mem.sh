@@ -38,9 +38,9 @@ t_mem_config_bounds() {
 	assert_out "mg_hvt_mem: 5000 MiB is out of range (2 to 4096)"
 }
 
-t_hvt_mem() {
+t_guest_mem() {
 	big_app
-	configure_build -t hvt
+	configure_build -t "$T"
 	# The tender's default is too small for the image: refused.
 	run "$MORGANA" run
 	assert_rc 252
@@ -49,7 +49,7 @@ t_hvt_mem() {
 	assert_rc 0
 	assert_out "big: 20971520 bytes, ending with 'Z'"
 	# Asked for in config.c: `morgana run` alone; --mem still overrides.
-	configure_build -t hvt --guest-mem=64
+	configure_build -t "$T" --guest-mem=64
 	run "$MORGANA" run
 	assert_rc 0
 	assert_out "big: 20971520 bytes, ending with 'Z'"
@@ -66,5 +66,5 @@ t_hvt_mem() {
 run_test unix_refuses_mem t_unix_refuses_mem
 run_test bad_mem t_bad_mem
 run_test mem_config_bounds t_mem_config_bounds
-run_tests_on hvt hvt_mem
+run_on "hvt spt" guest_mem
 finish

@@ -71,6 +71,7 @@ tar_built() { # $1: target, $2: more configure flags
 t_tar_built() { tar_built unix; }
 t_tar_built_sanitized() { tar_built unix --sanitize; }
 t_tar_built_hvt() { tar_built hvt; }
+t_tar_built_spt() { tar_built spt; }
 
 # An archive in GNU's own format (long names as 'L' records), bound in
 # place of the one morgana build makes.
@@ -90,6 +91,7 @@ tar_gnu() {
 }
 t_tar_gnu() { tar_gnu unix; }
 t_tar_gnu_hvt() { tar_gnu hvt; }
+t_tar_gnu_spt() { tar_gnu spt; }
 
 tar_corrupt() {
 	kvdump "$BIG" -t "$1" --kv=tar
@@ -114,6 +116,7 @@ tar_corrupt() {
 }
 t_tar_corrupt() { tar_corrupt unix; }
 t_tar_corrupt_hvt() { tar_corrupt hvt; }
+t_tar_corrupt_spt() { tar_corrupt spt; }
 
 t_crunch_big() {
 	kvdump "$BIG" -t unix --kv=crunch
@@ -131,6 +134,7 @@ crunch_many() { # $1: target, $2: more configure flags
 t_crunch_many() { crunch_many unix; }
 t_crunch_many_sanitized() { crunch_many unix --sanitize; }
 t_crunch_many_hvt() { crunch_many hvt; }
+t_crunch_many_spt() { crunch_many spt; }
 
 t_tar_many() {
 	kvdump "$MANY" -t unix --kv=tar
@@ -172,4 +176,5 @@ run_test crunch_many_sanitized t_crunch_many_sanitized
 run_test tar_many t_tar_many
 run_test fs t_fs
 run_tests_on hvt tar_built_hvt tar_gnu_hvt tar_corrupt_hvt crunch_many_hvt
+run_tests_on spt tar_built_spt tar_gnu_spt tar_corrupt_spt crunch_many_spt
 finish

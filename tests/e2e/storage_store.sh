@@ -52,24 +52,25 @@ notes() { # $1: configure flags, $2: target
 t_notes() { notes ""; }
 t_notes_sanitized() { notes --sanitize; }
 t_notes_hvt() { notes "" hvt; }
+t_notes_spt() { notes "" spt; }
 
-# Notes written on unix are read on hvt, and the other way round.
-t_notes_unix_then_hvt() {
+# Notes written on unix are read on hvt or spt, and the other way round.
+t_notes_unix_then() {
 	in_copy storage/notes
 	run "$MORGANA" configure -t unix
 	run "$MORGANA" build
 	assert_rc 0
-	run "$MORGANA" configure -t hvt
+	run "$MORGANA" configure -t "$T"
 	run "$MORGANA" build
 	assert_rc 0
 	run "$MORGANA" run -t unix -- --add=from-unix
 	assert_rc 0
-	run "$MORGANA" run -t hvt -- --add=from-hvt
+	run "$MORGANA" run -t "$T" -- --add=from-$T
 	assert_eq "$OUT" "added note 2
 1: from-unix
-2: from-hvt"
+2: from-$T"
 	run "$MORGANA" run -t unix
-	assert_out "2: from-hvt"
+	assert_out "2: from-$T"
 }
 
 t_killed_unix() {
@@ -81,5 +82,7 @@ t_killed_unix() {
 run_test notes t_notes
 run_test notes_sanitized t_notes_sanitized
 run_test killed_unix t_killed_unix
-run_tests_on hvt notes_hvt notes_unix_then_hvt
+run_tests_on hvt notes_hvt
+run_tests_on spt notes_spt
+run_on "hvt spt" notes_unix_then
 finish

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# examples/website on hvt in 8 MiB of guest memory serving a site of more
+# examples/website on hvt and spt in 8 MiB of guest memory serving a site of more
 # than 5 MiB from the default store (crunch: the files are in the image):
 # every file fetched by curl from a tap in a namespace, checked by SHA-256,
 # one at a time and by 8 clients at once.
@@ -8,7 +8,6 @@ source "$(dirname "$0")/../netlib.sh"
 
 DIR=$E2E_TMP/website
 SITE=$DIR/site
-IMG=$DIR/dist/website.hvt
 MIB=$((1 << 20))
 
 # The example with files added: incompressible binaries and pages of text,
@@ -33,19 +32,26 @@ make_site() {
 	cp "$SITE/pages/p0.html" "$SITE/pages/more/index.html"
 }
 
-if hvt_ready; then
-	mkdir -p "$DIR"
-	make_site >"$DIR.log" 2>&1 &&
-		(cd "$DIR" && "$MORGANA" configure -t hvt && "$MORGANA" build) \
-			>>"$DIR.log" 2>&1
-fi
+# Built once per target that runs here, side by side in one folder.
+built=
+for t in hvt spt; do
+	target_ready $t || continue
+	if [ -z "$built" ]; then
+		mkdir -p "$DIR"
+		make_site >"$DIR.log" 2>&1
+		built=1
+	fi
+	(cd "$DIR" && "$MORGANA" configure -t $t && "$MORGANA" build) \
+		>>"$DIR.log" 2>&1
+done
 
 # start: the image in namespace a behind tap0 with 8 MiB of memory.
 start() {
+	IMG=$DIR/dist/website.$T
 	[ -f "$IMG" ] || fail "the image did not build: $(tail -n 20 "$DIR.log")"
 	nl_ns a
 	nl_tap a tap0 10.0.0.1/24
-	NL_LOG=$TDIR/server.log nl_bg a "$O/bin/morgana-hvt" --mem=8 \
+	NL_LOG=$TDIR/server.log nl_bg a "$TENDER" --mem=8 \
 		--net:service=tap0 "$IMG" --port=8080
 	SRV_PID=$NL_PID
 	nl_wait_until 20 grep -q "listening on" "$TDIR/server.log"
@@ -65,7 +71,8 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 # files: every file of the site, relative to it.
 files() { (cd "$SITE" && find . -type f | sed 's|^\./||' | sort); }
 
-t_website_hvt_mem8_5mib_size() {
+t_website_mem8_5mib_size() {
+	IMG=$DIR/dist/website.$T
 	[ -f "$IMG" ] || fail "the image did not build: $(tail -n 20 "$DIR.log")"
 	local site img
 	site=$(du -sb "$SITE" | cut -f1)
@@ -76,7 +83,7 @@ t_website_hvt_mem8_5mib_size() {
 	[ "$img" -gt "$site" ] || fail "the image ($img) is smaller than the site"
 }
 
-t_website_hvt_mem8_5mib_every_file() {
+t_website_mem8_5mib_every_file() {
 	start
 	local f n=0 t0=$SECONDS
 	while read -r f; do
@@ -99,7 +106,7 @@ t_website_hvt_mem8_5mib_every_file() {
 
 # 8 clients at once, each taking a binary and a page on one connection:
 # 8 connections and 8 MiB sent from the image.
-t_website_hvt_mem8_5mib_parallel() {
+t_website_mem8_5mib_parallel() {
 	start
 	run timeout 60 ip netns exec "$(nl_name a)" bash -c '
 		for i in 1 2 3 4 5 6 7 8; do
@@ -121,6 +128,6 @@ t_website_hvt_mem8_5mib_parallel() {
 	alive
 }
 
-run_tests_on hvt website_hvt_mem8_5mib_size website_hvt_mem8_5mib_every_file \
-	website_hvt_mem8_5mib_parallel
+run_on "hvt spt" website_mem8_5mib_size website_mem8_5mib_every_file \
+	website_mem8_5mib_parallel
 finish
