@@ -2,7 +2,7 @@
 # The direct stack's DHCP client against dnsmasq in a namespace:
 # examples/net/ping booted with --dhcp takes its address from dnsmasq,
 # answers ping there, and releases the lease when it stops; on unix-direct
-# and on hvt where KVM is usable.
+# on spt, and on hvt where KVM is usable.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -57,13 +57,16 @@ lease() { # TARGET
 }
 
 t_unix_direct() { lease unix; }
-t_hvt() {
-	need hvt
-	lease hvt
+t_guest() {
+	need "$T"
+	lease "$T"
 }
 
 build unix
-build hvt
+target_ready hvt && build hvt
+target_ready spt && build spt
 run_test net_dhcp_unix_direct t_unix_direct
-run_test net_dhcp_hvt t_hvt
+for t in hvt spt; do
+	E2E_TARGET=$t run_test net_dhcp_$t t_guest
+done
 finish

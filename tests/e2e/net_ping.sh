@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # examples/net/ping on the direct stack, from a namespace's ping and
 # arping: small and 20000-byte echoes (fragmented both ways), 10,000
-# pings 1 ms apart, ARP; on unix-direct and on hvt where KVM is usable.
+# pings 1 ms apart, ARP; on unix-direct, spt, and hvt where KVM is usable.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -61,13 +61,16 @@ pings() { # TARGET
 }
 
 t_unix_direct() { pings unix; }
-t_hvt() {
-	need hvt
-	pings hvt
+t_guest() {
+	need "$T"
+	pings "$T"
 }
 
 build unix
-build hvt
+target_ready hvt && build hvt
+target_ready spt && build spt
 run_test net_ping_unix_direct t_unix_direct
-run_test net_ping_hvt t_hvt
+for t in hvt spt; do
+	E2E_TARGET=$t run_test net_ping_$t t_guest
+done
 finish

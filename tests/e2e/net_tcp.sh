@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# TCP of the direct stack end to end: examples/net/echo on unix-direct and
-# on hvt (where KVM is usable) against the namespace's Linux clients: nc
+# TCP of the direct stack end to end: examples/net/echo on unix-direct, spt
+# and hvt (where KVM is usable) against the namespace's Linux clients: nc
 # TCP and UDP echo, 200 concurrent connections, 100 MB each way with its
 # SHA-256 clean, under 2% loss, under reordering and duplication (impaired
 # by tools/impair), and over a 100 ms round trip where only window scaling
 # gives the throughput asked for; and the unikernel as client
 # (examples/net/fetch) downloading from a server on the host's side.
 #
-# Sizes: NET_TCP_MB (default 100) on unix, NET_TCP_MB_HVT (default 100)
-# on hvt. On hvt the transfers take about 35 s each on a host whose KVM
+# Sizes: NET_TCP_MB (default 100) on unix and spt, NET_TCP_MB_HVT
+# (default 100) on hvt. On hvt the transfers take about 35 s each on a host whose KVM
 # emulates every guest instruction: the tap's offloads and the tender's
 # COPY keep the guest's share small (docs/hvt.md).
 source "$(dirname "$0")/lib.sh"
@@ -28,7 +28,7 @@ build() {
 image() {
 	local f=$BUILD/$1/dist/echo.$2
 	[ -f "$f" ] || fail "the $1 image did not build: $(tail -n 20 "$BUILD/$1.log")"
-	[ "$2" = hvt ] && need hvt
+	[ "$2" = unix ] || need "$2"
 	echo "$f"
 }
 
@@ -128,16 +128,19 @@ long_path() {
 
 build unix unix --net=direct
 build unix_san unix "--net=direct --sanitize"
-build hvt hvt ""
+for t in hvt spt; do
+	target_ready $t || continue
+	build $t $t ""
+	build fetch_$t $t "" fetch
+done
 build fetch_unix unix --net=direct fetch
-build fetch_hvt hvt "" fetch
 
 # The unikernel as the client: examples/net/fetch downloads $MB MB from a
 # Python server on the host's side of tap0 and prints it; SHA-256 checked.
 fetch() { # TARGET
 	local f=$BUILD/fetch_$1/dist/fetch.$1
 	[ -f "$f" ] || fail "fetch did not build: $(tail -n 20 "$BUILD/fetch_$1.log")"
-	[ "$1" = hvt ] && need hvt
+	[ "$1" = unix ] || need "$1"
 	local mb=$MB_UNIX
 	[ "$1" = hvt ] && mb=$MB_HVT
 	nl_ns a
@@ -191,13 +194,13 @@ t_unix_reorder_dup() { reorder_dup unix unix; }
 t_unix_long_path() { long_path unix unix; }
 t_unix_sanitized() { sanitized; }
 t_unix_fetch() { fetch unix; }
-t_hvt_fetch() { fetch hvt; }
-t_hvt_echo() { echo_lines hvt hvt; }
-t_hvt_200() { concurrent hvt hvt; }
-t_hvt_clean() { clean hvt hvt; }
-t_hvt_loss() { lossy hvt hvt; }
-t_hvt_reorder_dup() { reorder_dup hvt hvt; }
-t_hvt_long_path() { long_path hvt hvt; }
+t_guest_fetch() { fetch "$T"; }
+t_guest_echo() { echo_lines "$T" "$T"; }
+t_guest_200() { concurrent "$T" "$T"; }
+t_guest_clean() { clean "$T" "$T"; }
+t_guest_loss() { lossy "$T" "$T"; }
+t_guest_reorder_dup() { reorder_dup "$T" "$T"; }
+t_guest_long_path() { long_path "$T" "$T"; }
 
 run_test tcp_echo_unix_direct t_unix_echo
 run_test tcp_200_concurrent_unix_direct t_unix_200
@@ -207,11 +210,13 @@ run_test tcp_100mb_reorder_dup_unix_direct t_unix_reorder_dup
 run_test tcp_100mb_100ms_unix_direct t_unix_long_path
 run_test tcp_sanitized_unix_direct t_unix_sanitized
 run_test tcp_client_fetch_unix_direct t_unix_fetch
-run_test tcp_echo_hvt t_hvt_echo
-run_test tcp_200_concurrent_hvt t_hvt_200
-run_test tcp_100mb_clean_hvt t_hvt_clean
-run_test tcp_100mb_loss_hvt t_hvt_loss
-run_test tcp_100mb_reorder_dup_hvt t_hvt_reorder_dup
-run_test tcp_100mb_100ms_hvt t_hvt_long_path
-run_test tcp_client_fetch_hvt t_hvt_fetch
+for t in spt hvt; do
+	E2E_TARGET=$t run_test tcp_echo_$t t_guest_echo
+	E2E_TARGET=$t run_test tcp_200_concurrent_$t t_guest_200
+	E2E_TARGET=$t run_test tcp_100mb_clean_$t t_guest_clean
+	E2E_TARGET=$t run_test tcp_100mb_loss_$t t_guest_loss
+	E2E_TARGET=$t run_test tcp_100mb_reorder_dup_$t t_guest_reorder_dup
+	E2E_TARGET=$t run_test tcp_100mb_100ms_$t t_guest_long_path
+	E2E_TARGET=$t run_test tcp_client_fetch_$t t_guest_fetch
+done
 finish

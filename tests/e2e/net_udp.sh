@@ -2,7 +2,7 @@
 # UDP over the direct stack: examples/net/echo configured --net=direct
 # echoes datagrams of every size up to 65507 bytes (fragmented both ways),
 # a closed port is refused by ICMP, and 500 round trips in a row all come
-# back; on unix-direct and on hvt where KVM is usable.
+# back; on unix-direct, spt, and hvt where KVM is usable.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -58,13 +58,16 @@ EOF
 }
 
 t_unix_direct() { udp unix; }
-t_hvt() {
-	need hvt
-	udp hvt
+t_guest() {
+	need "$T"
+	udp "$T"
 }
 
 build unix
-build hvt
+target_ready hvt && build hvt
+target_ready spt && build spt
 run_test net_udp_unix_direct t_unix_direct
-run_test net_udp_hvt t_hvt
+for t in hvt spt; do
+	E2E_TARGET=$t run_test net_udp_$t t_guest
+done
 finish
