@@ -113,13 +113,22 @@ t_targets_side_by_side() {
 	run "$MORGANA" build -t unix # still up to date
 	assert_rc 0
 	assert_eq "$(compiled)" ""
+	run "$MORGANA" configure -t spt
+	assert_rc 0
+	run "$MORGANA" build
+	assert_rc 0
+	assert_file dist/hello.spt
+	run "$MORGANA" build -t hvt # still up to date
+	assert_rc 0
+	assert_eq "$(compiled)" ""
 	run "$MORGANA" describe -t unix
 	assert_out "unikernel hello, target unix"
 	run "$MORGANA" describe
-	assert_out "unikernel hello, target hvt"
+	assert_out "unikernel hello, target spt"
 	run "$MORGANA" clean
 	assert_out "removed dist/hello.unix"
 	assert_out "removed dist/hello.hvt"
+	assert_out "removed dist/hello.spt"
 	assert_no_file dist
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The examples of docs/network.md that no other test runs as written: its
 # C blocks are the examples' own code, the tap session with examples/net/ping
-# and the counters it prints, and the echo unikernel on hvt in 8 MiB.
+# and the counters it prints, and the echo unikernel on hvt and spt in 8 MiB.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -71,16 +71,15 @@ t_tap_session() {
 	assert_out_re "^  icmp.tx_echo_replies 3$"
 }
 
-# The issue's memory figure: echo on hvt with --mem=8 echoes TCP and UDP.
-t_hvt_mem8() {
-	need hvt
-	[ -f "$BUILD/echo_hvt/dist/echo.hvt" ] ||
-		fail "echo did not build: $(tail -n 20 "$BUILD/echo_hvt.log")"
+# The memory figure: echo on hvt and spt with --mem=8 echoes TCP and UDP.
+t_network_doc_echo_mem8() {
+	[ -f "$BUILD/echo_$T/dist/echo.$T" ] ||
+		fail "echo did not build: $(tail -n 20 "$BUILD/echo_$T.log")"
 	nl_ns a
 	nl_tap a tap0 10.0.0.1/24
-	cd "$BUILD/echo_hvt" || fail cd
-	NL_LOG=$TDIR/echo.log nl_bg a "$O/bin/morgana-hvt" --mem=8 \
-		--net:service=tap0 dist/echo.hvt --port=7
+	cd "$BUILD/echo_$T" || fail cd
+	NL_LOG=$TDIR/echo.log nl_bg a "$TENDER" --mem=8 \
+		--net:service=tap0 "dist/echo.$T" --port=7
 	nl_wait_until 20 grep -q "listening on 10.0.0.2/24" "$TDIR/echo.log"
 	head -c 200000 /dev/urandom >"$TDIR/in"
 	run timeout 60 ip netns exec "$(nl_name a)" \
@@ -93,8 +92,10 @@ t_hvt_mem8() {
 }
 
 build ping ping unix ""
-build echo_hvt echo hvt ""
+for t in hvt spt; do
+	target_ready $t && build echo_$t echo $t ""
+done
 run_test network_doc_code_blocks t_code_blocks
 run_test network_doc_tap_session t_tap_session
-run_test network_doc_echo_hvt_mem8 t_hvt_mem8
+run_on "hvt spt" network_doc_echo_mem8
 finish

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # morgana run and network devices: the net device of a direct-stack image
-# (unix --net=direct, hvt) bound to a given tap, or to one that run makes
-# as root, addresses from --ipv4 and removes at exit; the hvt manifest;
+# (unix --net=direct, hvt, spt) bound to a given tap, or to one that run
+# makes as root, addresses from --ipv4 and removes at exit; the manifest
+# of hvt and spt images;
 # the refusals. Each test in its own network namespace.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
@@ -38,10 +39,7 @@ made_tap() { # TARGET
 		fail "the tap that was there before was removed"
 }
 t_unix_direct_makes_a_tap() { made_tap unix; }
-t_hvt_makes_a_tap() {
-	need hvt
-	made_tap hvt
-}
+t_guest_makes_a_tap() { made_tap "$T"; }
 
 # A tap given is passed on and left in place: no tap made.
 t_given_tap_is_used() {
@@ -74,24 +72,27 @@ t_socket_image_refuses_net() {
 	assert_eq "$OUT" ""
 }
 
-t_hvt_manifest_names_the_device() {
-	fetch_copy "" hvt
-	run grep -A1 "MG_HVT_MANIFEST" _build/hvt/main.c
+# Building and the tender's refusal need no target: only running does.
+t_manifest_names_the_device() {
+	fetch_copy "" "$T"
+	run grep -A1 "MG_HVT_MANIFEST" "_build/$T/main.c"
 	assert_out '{ "service", MG_HVT_DEVICE_NET }'
-	run cat _build/hvt/devices.txt
+	run cat "_build/$T/devices.txt"
 	assert_eq "$OUT" "net service"
-	run "$O/bin/morgana-hvt" dist/fetch.hvt
+	run "$TENDER" "dist/fetch.$T"
 	assert_rc 64
 	assert_out "the image needs network device 'service': add --net:service=TAP"
-	run "$MORGANA" configure -t hvt --net=socket
+	run "$MORGANA" configure -t "$T" --net=socket
 	assert_rc 1
 	assert_out "the socket stack runs on unix only"
 }
 
 run_test unix_direct_makes_a_tap t_unix_direct_makes_a_tap
-run_test hvt_makes_a_tap t_hvt_makes_a_tap
+run_on "hvt spt" guest_makes_a_tap
 run_test given_tap_is_used t_given_tap_is_used
 run_test not_root_is_told_how t_not_root_is_told_how
 run_test socket_image_refuses_net t_socket_image_refuses_net
-run_test hvt_manifest_names_the_device t_hvt_manifest_names_the_device
+for t in hvt spt; do
+	E2E_TARGET=$t run_test "manifest_names_the_device_$t" t_manifest_names_the_device
+done
 finish

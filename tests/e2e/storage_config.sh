@@ -145,12 +145,12 @@ t_tar_archive() {
 	assert_out "kv_ro/tar"
 }
 
-t_hvt_manifest() {
+t_manifest() {
 	unikernel 'mg_app_kv_ro(app, mg_tar_kv_ro(c, mg_block_file(c, "disk", NULL, 0)));'
-	run "$MORGANA" configure -t hvt
+	run "$MORGANA" configure -t "$T"
 	assert_rc 0
 	assert_out "configured"
-	grep -q '{ "disk", MG_HVT_DEVICE_BLOCK }' _build/hvt/main.c ||
+	grep -q '{ "disk", MG_HVT_DEVICE_BLOCK }' "_build/$T/main.c" ||
 		fail "no manifest entry for disk"
 	run "$MORGANA" build
 	assert_rc 0
@@ -158,7 +158,7 @@ t_hvt_manifest() {
 	assert_rc 64
 	assert_out "the image needs block device 'disk': add --block:disk=FILE"
 	# The tender itself refuses an image run without the binding.
-	run "$O/bin/morgana-hvt" dist/cfg.hvt
+	run "$TENDER" "dist/cfg.$T"
 	assert_rc 64
 	assert_out "the image needs block device 'disk': add --block:disk=FILE"
 }
@@ -232,6 +232,8 @@ run_test folder_errors t_folder_errors
 run_test fs_kv_rw t_fs_kv_rw
 run_test crunch_follows_the_folder t_crunch_follows_the_folder
 run_test tar_archive t_tar_archive
-run_test hvt_manifest t_hvt_manifest
+for t in hvt spt; do
+	E2E_TARGET=$t run_test "manifest_$t" t_manifest
+done
 run_test block_file_made_once t_block_file_made_once
 finish

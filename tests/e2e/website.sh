@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # examples/website end to end, on the socket stack (loopback of a namespace
-# of its own), on unix-direct and on hvt (a tap in a namespace): curl
+# of its own), on unix-direct, spt and hvt (a tap in a namespace): curl
 # against every feature of the crunch image (folder indexes and redirects,
 # content types, 404, 405, HEAD, ETag and Last-Modified with their 304s,
 # ranges, 416, keep-alive, the log line of each request; on the socket
@@ -8,8 +8,8 @@
 # on an archive with a 50 MB file (checked by SHA-256, a range in its
 # middle, the server's memory staying small); wrk with 100 connections for
 # 10 s without an error; 500 idle connections while a new client is
-# served; and headless Chromium rendering the front page from the hvt
-# guest (from unix-direct where KVM is unusable).
+# served; and headless Chromium rendering the front page from unix-direct,
+# the spt and the hvt guest.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/../netlib.sh"
 
@@ -30,10 +30,11 @@ build socket_tar unix --kv=tar
 build socket_sanitized unix --sanitize
 build unix_direct unix --net=direct
 build unix_direct_tar unix "--net=direct --kv=tar"
-if hvt_ready; then
-	build hvt hvt ""
-	build hvt_tar hvt --kv=tar
-fi
+for t in hvt spt; do
+	target_ready $t || continue
+	build $t $t ""
+	build ${t}_tar $t --kv=tar
+done
 python3 "$TOOLS" tar "$BIGTAR" "$ROOT/examples/website/site" $MB
 
 # start NAME [RUN OPTIONS...] [-- BOOT KEYS...]: image NAME (a build
@@ -49,7 +50,7 @@ start() {
 	done
 	[ $# -gt 0 ] && shift
 	boot=("$@")
-	case $name in hvt*) target=hvt ;; esac
+	case $name in hvt*) target=hvt ;; spt*) target=spt ;; esac
 	local img=$BUILD/$name/dist/website.$target
 	[ -f "$img" ] || fail "the $name image did not build: $(tail -n 20 "$BUILD/$name.log")"
 	nl_ns a
@@ -223,10 +224,10 @@ features() {
 }
 
 # The tar image on an archive with every content type and a 50 MB file;
-# hvt runs with the tender's default 16 MiB.
+# hvt and spt run with the tender's default 16 MiB.
 big_tar() {
 	local mem=()
-	[ "$STACK" = hvt ] && mem=(--mem=16)
+	case $STACK in hvt | spt) mem=(--mem=16) ;; esac
 	start "${STACK}_tar" "${mem[@]}" "--block:site_tar=$BIGTAR"
 	get /
 	body_is "$ROOT/examples/website/site/index.html"
@@ -340,5 +341,6 @@ on socket features big_tar wrk idle500
 on socket_sanitized features # under ASan and UBSan
 on unix_direct features big_tar wrk idle500
 on unix_direct chromium
+E2E_NEED=spt on spt features big_tar wrk idle500 chromium
 E2E_NEED=hvt on hvt features big_tar wrk idle500 chromium
 finish
