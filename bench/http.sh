@@ -2,14 +2,14 @@
 # HTTP figures of examples/website next to nginx's: requests per second and
 # latency under wrk (1 thread, 50 connections, --latency) for a 1 KiB and a
 # 1 MiB file, the website on the socket stack against nginx on the loopback
-# of one namespace, and the website on hvt (a tap) against nginx in a second
+# of one namespace, and the website on spt and hvt (a tap) against nginx in a second
 # namespace behind a veth pair, each pair measured in the same run, without
 # and with a log line per request. Not a test: see bench/README.md. Needs
 # root (namespaces, taps, apt-get for wrk and nginx-light when missing) and
 # `make` (`make http-bench` does both).
 #
 #   bench/http.sh [SECONDS]   each measurement's length (default $SECS or 10)
-#   HTTP_BENCH_HVT_MEM=MiB    the hvt guest's memory (default 8)
+#   HTTP_BENCH_HVT_MEM=MiB    the spt and hvt guests' memory (default 8)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/tests/e2e/lib.sh"
 source "$ROOT/tests/netlib.sh"
@@ -165,13 +165,17 @@ pair() {
 	done
 }
 
-echo "building examples/website for unix (socket stack) and hvt"
+echo "building examples/website for unix (socket stack), spt and hvt"
 build socket unix
-hvt=0
-if hvt_ready; then
-	build hvt hvt
-	hvt=1
-fi
+GUESTS=()
+for t in spt hvt; do
+	if target_ready $t; then
+		build $t $t
+		GUESTS+=("$t")
+	else
+		echo "  $t: skipped ($TARGET_WHY)"
+	fi
+done
 ulimit -n 4096
 
 echo "each measurement ${SECS} s: wrk -t1 -c$CONNS --latency --timeout 30s"
@@ -194,39 +198,39 @@ pair "socket, log" c "$URL" http://127.0.0.1:8082
 # Namespace a: the client, tap0 (10.0.0.1; the guest is 10.0.0.2) and a
 # veth to namespace b, where nginx is (10.0.1.2): one virtual link from
 # the client's stack either way.
-if [ $hvt = 1 ]; then
+if [ ${#GUESTS[@]} -gt 0 ]; then
 	nl_ns a
 	nl_ns b
 	nl_tap a tap0 10.0.0.1/24
 	nl_veth a veth0 10.0.1.1/24 b veth1 10.0.1.2/24
 	nginx b 10.0.1.2 80 off
 	nginx b 10.0.1.2 81 "$W/access-b.log"
+fi
+for t in "${GUESTS[@]}"; do
 	for log in false true; do
 		ip -n "$(nl_name a)" neigh flush dev tap0
-		website a "$W/hvt-$log.out" "$O/bin/morgana-hvt" \
+		website a "$W/$t-$log.out" "$O/bin/morgana-$t" \
 			--mem="$HVT_MEM" --net:service=tap0 \
-			"$W/hvt/dist/website.hvt" --port=8080 --log-requests=$log
+			"$W/$t/dist/website.$t" --port=8080 --log-requests=$log
 		nl_wait_tcp a 10.0.0.2 8080 30
 		if [ $log = false ]; then
 			check a http://10.0.0.2:8080
 			check a http://10.0.1.2
-			pair "hvt --mem=$HVT_MEM, no log" a http://10.0.0.2:8080 \
+			pair "$t --mem=$HVT_MEM, no log" a http://10.0.0.2:8080 \
 				http://10.0.1.2
-			# 50 clients of 1 MiB each share a few MB/s: none may
-			# finish in a short run. One at a time shows what a
-			# request costs the guest.
-			pair "hvt --mem=$HVT_MEM, no log, 1 conn" a \
+			# 50 clients of 1 MiB each share a few MB/s on hvt under
+			# an emulated CPU: none may finish in a short run. One at
+			# a time shows what a request costs the guest.
+			pair "$t --mem=$HVT_MEM, no log, 1 conn" a \
 				http://10.0.0.2:8080 http://10.0.1.2 1
 		else
-			pair "hvt --mem=$HVT_MEM, log" a http://10.0.0.2:8080 \
+			pair "$t --mem=$HVT_MEM, log" a http://10.0.0.2:8080 \
 				http://10.0.1.2:81
 		fi
 		kill "$SRV_PID"
 		wait "$SRV_PID" 2>/dev/null
 	done
-else
-	echo "  hvt: skipped (no usable /dev/kvm or morgana-hvt)"
-fi
+done
 
 # nginx's master ends its worker on TERM (the clean-up's later kill -9
 # of what is left in a namespace would find it still exiting).

@@ -15,7 +15,7 @@
  *   floor: bench/hvt_floor (a KVM guest that only halts)
  *   tender: morgana-hvt hvt_min.hvt (tests/hvt/elfmut.py minimal: a
  *           guest that exits at its first instruction)
- *   hello: morgana-hvt hello.hvt (tests/hvt/hello.c: prints, exits)
+ *   hello: morgana-hvt hello.hvt (tests/guest/hello.c: prints, exits)
  * each RUNS times (argv[1], default 200), and prints the median and the
  * quartiles of the wall time from spawn to exit, then the size of the
  * stripped hello image. Run from the top of the tree after make hvt-tests.

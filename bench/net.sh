@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # TCP figures of the network stacks next to Linux's: bulk throughput and
 # 1-byte ping-pong rate from a Linux client to examples/net/echo, for the
-# direct stack on unix and on hvt (through a tap) and the socket stack (on
+# direct stack on unix, spt and hvt (through a tap) and the socket stack (on
 # loopback), each followed in the same run by the same measurement against
 # bench/net_peer's Linux echo server (across a veth pair, or on loopback).
 # Not a test: see bench/README.md. Needs root (namespaces, taps), `make`
 # and `make _out/bench/net_peer` (`make net-bench` does all three).
 #
 #   bench/net.sh [SECONDS]   each measurement's length (default 5)
-#   NET_BENCH_HVT_MEM=MiB    the hvt guest's memory (default 8)
+#   NET_BENCH_HVT_MEM=MiB    the hvt and spt guests' memory (default 8)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 source "$ROOT/tests/e2e/lib.sh"
 source "$ROOT/tests/netlib.sh"
@@ -82,9 +82,10 @@ unikernel() {
 	wait "$pid" 2>/dev/null
 }
 
-echo "building examples/net/echo for unix (direct, socket) and hvt"
+echo "building examples/net/echo for unix (direct, socket), spt and hvt"
 build direct unix --net=direct
 build socket unix ""
+build spt spt ""
 build hvt hvt ""
 
 # Namespace a: the client, tap0 (10.0.0.1, the unikernel is 10.0.0.2) and
@@ -101,6 +102,12 @@ wait_tcp a 10.0.1.2 7 10
 echo "each measurement ${SECS} s (bulk: MB/s echoed back, after a fifth of warm-up)"
 unikernel "unix-direct" "$W/direct.out" \
 	"$W/direct/dist/echo.unix" --net:service=tap0 --port=7
+if target_ready spt; then
+	unikernel "spt --mem=$HVT_MEM" "$W/spt.out" "$O/bin/morgana-spt" \
+		--mem="$HVT_MEM" --net:service=tap0 "$W/spt/dist/echo.spt" --port=7
+else
+	echo "  spt: skipped ($TARGET_WHY)"
+fi
 if [ -c /dev/kvm ] && [ -x "$O/bin/morgana-hvt" ]; then
 	unikernel "hvt --mem=$HVT_MEM" "$W/hvt.out" "$O/bin/morgana-hvt" \
 		--mem="$HVT_MEM" --net:service=tap0 "$W/hvt/dist/echo.hvt" --port=7

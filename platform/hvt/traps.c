@@ -13,7 +13,7 @@ struct mg__hvt_trap_frame {
 
 _Noreturn void mg__hvt_trap(struct mg__hvt_trap_frame *f);
 
-/* The IDT: 32 gates built by the linker script (hvt.ld.in), read-only. */
+/* The IDT: 32 gates built by the linker script (image.ld.in), read-only. */
 extern const char mg__hvt_idt[], mg__hvt_idt_end[];
 
 /*

@@ -1,6 +1,6 @@
 /* Exception entry stubs: one per vector, 16 bytes apart, into C. */
 
-/* hvt.ld.in computes the IDT from mg__hvt_trap_stubs + 16 * vector. */
+/* image.ld.in computes the IDT from mg__hvt_trap_stubs + 16 * vector. */
 
 /*
  * The CPU pushes SS, RSP, RFLAGS, CS, RIP and, for some vectors, an error

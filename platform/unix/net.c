@@ -61,21 +61,6 @@ static void say(const char *name, const char *tap, const char *why)
 		                                          : sizeof msg - 1);
 }
 
-static uint16_t tap_mtu(const char *tap)
-{
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
-	int mtu = 1500;
-	if (s >= 0 && ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu >= 68 &&
-	    ifr.ifr_mtu <= 65535 - 14)
-		mtu = ifr.ifr_mtu;
-	if (s >= 0)
-		close(s);
-	return (uint16_t)mtu;
-}
-
 int mg_platform_net_acquire(const char *name, mg_handle *h,
                             mg_platform_net_info *info)
 {
@@ -101,17 +86,9 @@ int mg_platform_net_acquire(const char *name, mg_handle *h,
 		say(name, tap, "cannot open /dev/net/tun");
 		return e == EACCES || e == EPERM ? MG_EACCES : MG_ENOENT;
 	}
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		int e = errno;
-		say(name, tap,
-		    e == EPERM   ? "not permitted (the tap belongs to another "
-		                   "user, or creating one needs CAP_NET_ADMIN)"
-		    : e == EBUSY ? "the tap is in use by another process"
-		                 : strerror(e));
+	int e = mg__tap_attach(fd, tap);
+	if (e) {
+		say(name, tap, mg__tap_attach_error(e));
 		close(fd);
 		return e == EPERM ? MG_EACCES : e == EBUSY ? MG_EBUSY : MG_EIO;
 	}
@@ -125,7 +102,7 @@ int mg_platform_net_acquire(const char *name, mg_handle *h,
 	strncpy(devs[i].name, name, sizeof devs[i].name - 1);
 	devs[i].fd = fd;
 	devs[i].h = hh;
-	devs[i].mtu = tap_mtu(tap);
+	devs[i].mtu = mg__tap_mtu(tap, 65535 - 14);
 	devs[i].offloads = mg__tap_offloads(fd);
 	mg_platform_entropy(info->mac, 6);
 	info->mac[0] = (uint8_t)((info->mac[0] & 0xfc) | 0x02);
@@ -147,7 +124,8 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
                           const mg_net_offload *off)
 {
 	int i = dev_of(h);
-	if (i < 0 || !mg_net_offload_ok(off, devs[i].offloads, len, devs[i].mtu))
+	if (i < 0 ||
+	    !mg_net_offload_ok(off, devs[i].offloads, len, devs[i].mtu))
 		return MG_EINVAL;
 	struct virtio_net_hdr vh;
 	mg__vnet_from_off(&vh, off);
@@ -195,8 +173,7 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 	 * readiness true; an empty frame is skipped. */
 	do
 		n = readv(devs[i].fd, iov, 3);
-	while ((n < 0 && errno == EINTR) ||
-	       (n >= 0 && (size_t)n <= sizeof vh));
+	while ((n < 0 && errno == EINTR) || (n >= 0 && (size_t)n <= sizeof vh));
 	if (n < 0)
 		return errno == EAGAIN ? MG_EAGAIN : MG_EIO;
 	size_t fl = (size_t)n - sizeof vh;

@@ -30,29 +30,15 @@ int mg__tender_tap_open(const char *name, const char *tap, int *fd_out,
 		               name, tap, strerror(errno));
 		return -1;
 	}
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof ifr);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR;
-	strncpy(ifr.ifr_name, tap, IFNAMSIZ - 1);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		int e = errno;
-		mg__tender_msg(
-		    "--net:%s=%s: %s", name, tap,
-		    e == EPERM   ? "not permitted (the tap belongs to "
-		                   "another user, or creating one needs "
-		                   "CAP_NET_ADMIN)"
-		    : e == EBUSY ? "the tap is in use by another process"
-		                 : strerror(e));
+	int e = mg__tap_attach(fd, tap);
+	if (e) {
+		mg__tender_msg("--net:%s=%s: %s", name, tap,
+		               mg__tap_attach_error(e));
 		close(fd);
 		return -1;
 	}
-	int mtu = 1500;
-	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	if (s >= 0 && ioctl(s, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu >= 68 &&
-	    ifr.ifr_mtu <= 9000)
-		mtu = ifr.ifr_mtu;
-	if (s >= 0)
-		close(s);
+	/* Frames of the guests' rings and buffers are at most 9000 + 14. */
+	uint16_t mtu = mg__tap_mtu(tap, 9000);
 	/* The tap's own MAC is the host's end of the wire: the guest gets
 	 * a random locally administered one. */
 	if (getrandom(mac, 6, 0) != 6) {
@@ -63,7 +49,7 @@ int mg__tender_tap_open(const char *name, const char *tap, int *fd_out,
 	}
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
 	*fd_out = fd;
-	*mtu_out = (uint16_t)mtu;
+	*mtu_out = mtu;
 	*offloads = mg__tap_offloads(fd);
 	return 0;
 }

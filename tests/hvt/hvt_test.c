@@ -17,7 +17,7 @@ uint32_t mg_test_mxcsr(void);
  * SSE is enabled by the tender (CR4.OSFXSR, OSXMMEXCPT; MXCSR 0x1f80).
  * The CR4 check must pass anywhere. The arithmetic then runs on a real
  * CPU; where KVM emulates every guest instruction it ends in an emulation
- * failure at an SSE instruction instead (tests/e2e/hvt_guest.sh accepts
+ * failure at an SSE instruction instead (tests/e2e/guest.sh accepts
  * either), but never in #UD. Floats travel as their bits: the guest's C
  * has no FP registers.
  */
