@@ -11,6 +11,7 @@
 #include <mg/platform.h>
 #include <mg/platform_unix.h>
 
+#include "../block_lock.h"
 #include "unix_internal.h"
 
 /* see mg/platform.h; the bindings are mg/platform_unix.h's */
@@ -78,6 +79,12 @@ int mg_platform_block_acquire(const char *name, mg_handle *h,
 		say(name, file, bad);
 		close(fd);
 		return MG_EINVAL;
+	}
+	char why[256];
+	if (mg__block_lock(fd, ro, why, sizeof why) < 0) {
+		say(name, file, why);
+		close(fd);
+		return MG_EBUSY;
 	}
 	unsigned i = ndevs++;
 	strncpy(devs[i].name, name, sizeof devs[i].name - 1);

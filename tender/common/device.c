@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "tender.h"
+#include "../../platform/block_lock.h"
 #include "../../platform/tap_vnet.h"
 
 #define SECTOR 512
@@ -75,6 +76,12 @@ int mg__tender_block_open(const char *name, const char *file, int *fd_out,
 		               : size < SECTOR
 		                   ? "smaller than one 512-byte sector"
 		                   : "not a whole number of 512-byte sectors");
+		close(fd);
+		return -1;
+	}
+	char why[256];
+	if (mg__block_lock(fd, ro, why, sizeof why) < 0) {
+		mg__tender_msg("--block:%s: '%s' %s", name, file, why);
 		close(fd);
 		return -1;
 	}
