@@ -211,12 +211,12 @@ run_test tcp_100mb_100ms_unix_direct t_unix_long_path
 run_test tcp_sanitized_unix_direct t_unix_sanitized
 run_test tcp_client_fetch_unix_direct t_unix_fetch
 for t in spt hvt; do
-	E2E_TARGET=$t run_test tcp_echo_$t t_guest_echo
-	E2E_TARGET=$t run_test tcp_200_concurrent_$t t_guest_200
-	E2E_TARGET=$t run_test tcp_100mb_clean_$t t_guest_clean
-	E2E_TARGET=$t run_test tcp_100mb_loss_$t t_guest_loss
-	E2E_TARGET=$t run_test tcp_100mb_reorder_dup_$t t_guest_reorder_dup
-	E2E_TARGET=$t run_test tcp_100mb_100ms_$t t_guest_long_path
-	E2E_TARGET=$t run_test tcp_client_fetch_$t t_guest_fetch
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_echo_$t t_guest_echo
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_200_concurrent_$t t_guest_200
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_clean_$t t_guest_clean
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_loss_$t t_guest_loss
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_reorder_dup_$t t_guest_reorder_dup
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_100ms_$t t_guest_long_path
+	E2E_NEED=$t E2E_TARGET=$t run_test tcp_client_fetch_$t t_guest_fetch
 done
 finish
