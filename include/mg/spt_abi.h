@@ -154,7 +154,14 @@ struct mg_spt_boot_info {
 	 * tender's signal stack and MUST only read memory.
 	 */
 	MG_SPT_GUEST_PTR(mg_spt_fault_hook) fault_hook;
-	uint64_t reserved[3];
+	/*
+	 * The host's vDSO clock_gettime (int (*)(int clock, struct timespec
+	 * *)), or 0: the guest reads its clocks through it without a system
+	 * call where the host's clock source allows, and it falls back to
+	 * the clock_gettime system call itself where not.
+	 */
+	uint64_t vdso_clock_gettime;
+	uint64_t reserved[2];
 	struct mg_spt_device devices[MG_HVT_DEVICES_MAX];
 };
 _Static_assert(__builtin_offsetof(struct mg_spt_boot_info, seed) ==

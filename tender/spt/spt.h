@@ -31,6 +31,8 @@ void mg__spt_seccomp(const mg__spt *s);
 /* spt_fault.c: report the guest's faults and forbidden system calls,
  * from signal handlers on a stack of their own. */
 void mg__spt_faults_init(const mg__spt *s);
+/* spt_vdso.c: the host vDSO's clock_gettime, or 0. */
+uint64_t mg__spt_vdso_clock_gettime(void);
 /* The name of system call (nr), or NULL. */
 const char *mg__spt_syscall_name(long nr);
 

@@ -159,6 +159,7 @@ int main(int argc, char **argv)
 	                      MG_SPT_TOP_BYTES - args_at, o.image, o.nargs,
 	                      o.args, &bi->argc, &bi->argv);
 	mg__tender_fill_seed(bi->seed, sizeof bi->seed);
+	bi->vdso_clock_gettime = mg__spt_vdso_clock_gettime();
 	check_kernel(s.epoll_fd);
 	fflush(stdout);
 	close_others(&s);
