@@ -37,8 +37,7 @@ hello() { # $1: configure flags, $2: target
 }
 t_hello() { hello ""; }
 t_hello_sanitized() { hello --sanitize; }
-t_hello_hvt() { hello "" hvt; }
-t_hello_spt() { hello "" spt; }
+t_hello_on() { hello "" "$T"; }
 
 timers() {
 	in_copy timers
@@ -56,8 +55,7 @@ race: the condition won (value 2)"
 }
 t_timers() { timers ""; }
 t_timers_sanitized() { timers --sanitize; }
-t_timers_hvt() { timers "" hvt; }
-t_timers_spt() { timers "" spt; }
+t_timers_on() { timers "" "$T"; }
 
 random() {
 	in_copy random
@@ -81,8 +79,7 @@ random() {
 }
 t_random() { random ""; }
 t_random_sanitized() { random --sanitize; }
-t_random_hvt() { random "" hvt; }
-t_random_spt() { random "" spt; }
+t_random_on() { random "" "$T"; }
 
 run_test hello t_hello
 run_test hello_sanitized t_hello_sanitized
@@ -90,6 +87,5 @@ run_test timers t_timers
 run_test timers_sanitized t_timers_sanitized
 run_test random t_random
 run_test random_sanitized t_random_sanitized
-run_tests_on hvt hello_hvt timers_hvt random_hvt
-run_tests_on spt hello_spt timers_spt random_spt
+run_on "hvt spt" hello timers random
 finish

@@ -36,14 +36,11 @@ exit_call() { # TARGET
 }
 
 t_notes_buffered_unix() { notes_buffered unix; }
-t_notes_buffered_hvt() { notes_buffered hvt; }
-t_notes_buffered_spt() { notes_buffered spt; }
+t_notes_buffered_on() { notes_buffered "$T"; }
 t_exit_call_unix() { exit_call unix; }
-t_exit_call_hvt() { exit_call hvt; }
-t_exit_call_spt() { exit_call spt; }
+t_exit_call_on() { exit_call "$T"; }
 
 run_test notes_buffered_unix t_notes_buffered_unix
 run_test exit_call_unix t_exit_call_unix
-run_tests_on hvt notes_buffered_hvt exit_call_hvt
-run_tests_on spt notes_buffered_spt exit_call_spt
+run_on "hvt spt" notes_buffered exit_call
 finish

@@ -96,11 +96,9 @@ on_tap() { # NAME TARGET
 }
 
 t_direct() { on_tap direct unix; }
-t_http_client_hvt() { on_tap hvt hvt; }
-t_http_client_spt() { on_tap spt spt; }
+t_http_client_on() { on_tap "$T" "$T"; }
 
 run_test http_client_socket_stack t_socket
 run_test http_client_unix_direct t_direct
-run_tests_on hvt http_client_hvt
-run_tests_on spt http_client_spt
+run_on "hvt spt" http_client
 finish

@@ -139,12 +139,9 @@ t_hostile_socket() { hostile socket; }
 t_hostile_direct() { hostile direct; }
 t_idle500_socket() { idle500 socket; }
 t_idle500_direct() { idle500 direct; }
-t_http_server_features_hvt() { features hvt; }
-t_http_server_features_spt() { features spt; }
-t_http_server_hostile_hvt() { hostile hvt; }
-t_http_server_hostile_spt() { hostile spt; }
-t_http_server_500_idle_hvt() { idle500 hvt; }
-t_http_server_500_idle_spt() { idle500 spt; }
+t_http_server_features_on() { features "$T"; }
+t_http_server_hostile_on() { hostile "$T"; }
+t_http_server_500_idle_on() { idle500 "$T"; }
 
 run_test http_server_features_socket t_features_socket
 run_test http_server_features_unix_direct t_features_direct
@@ -152,8 +149,5 @@ run_test http_server_hostile_socket t_hostile_socket
 run_test http_server_hostile_unix_direct t_hostile_direct
 run_test http_server_500_idle_socket t_idle500_socket
 run_test http_server_500_idle_unix_direct t_idle500_direct
-run_tests_on hvt http_server_features_hvt http_server_hostile_hvt \
-	http_server_500_idle_hvt
-run_tests_on spt http_server_features_spt http_server_hostile_spt \
-	http_server_500_idle_spt
+run_on "hvt spt" http_server_features http_server_hostile http_server_500_idle
 finish

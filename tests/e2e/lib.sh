@@ -116,40 +116,21 @@ build_example() {
 # holds the checks, shared with scripts/check's opening report.
 source "$ROOT/tests/targets.sh"
 
-# hvt images run in KVM through morgana-hvt.
-hvt_ready() {
-	mg_target_ready hvt && [ -x "$O/bin/morgana-hvt" ] &&
-		[ -f "$O/share/morgana/mk/hvt.mk" ]
-}
-
-# target_ready TARGET: the machine runs TARGET and its pieces are built;
-# else false with the reason in $TARGET_WHY.
+# target_ready TARGET: the machine runs TARGET and, for a guest target,
+# its tender and build rules are built; else false with the reason in
+# $TARGET_WHY.
 target_ready() {
-	case $1 in
-	hvt)
-		mg_target_ready hvt || {
-			TARGET_WHY=$MG_TARGET_WHY
-			return 1
-		}
-		hvt_ready || {
-			TARGET_WHY="morgana-hvt or share/morgana/mk/hvt.mk is not built"
-			return 1
-		}
-		;;
-	spt)
-		mg_target_ready spt || {
-			TARGET_WHY=$MG_TARGET_WHY
-			return 1
-		}
-		[ -x "$O/bin/morgana-spt" ] && [ -f "$O/share/morgana/mk/spt.mk" ] || {
-			TARGET_WHY="morgana-spt or share/morgana/mk/spt.mk is not built"
-			return 1
-		}
-		;;
-	*) mg_target_ready "$1" || {
+	mg_target_ready "$1" || {
 		TARGET_WHY=$MG_TARGET_WHY
 		return 1
-	} ;;
+	}
+	case $1 in
+	hvt | spt)
+		[ -x "$O/bin/morgana-$1" ] && [ -f "$O/share/morgana/mk/$1.mk" ] || {
+			TARGET_WHY="morgana-$1 or share/morgana/mk/$1.mk is not built"
+			return 1
+		}
+		;;
 	esac
 }
 
@@ -164,15 +145,18 @@ use_target() {
 	HELLO=$IMG/hello.$T
 }
 
-# run_on "TARGET..." NAME...: run_test NAME_TARGET t_NAME for each NAME
-# and TARGET, with use_target TARGET done, each skipped with the reason
-# where TARGET cannot run.
+# run_on "TARGET..." NAME...: run_test NAME_TARGET for each NAME and
+# TARGET, with use_target TARGET done, each skipped with the reason where
+# TARGET cannot run. The test is t_NAME_on where a script has one (beside
+# a unix test t_NAME), else t_NAME; it finds its target in $T.
 run_on() {
-	local targets=$1 t name
+	local targets=$1 t name fn
 	shift
 	for t in $targets; do
 		for name in "$@"; do
-			E2E_NEED=$t E2E_TARGET=$t run_test "${name}_$t" "t_$name"
+			fn=t_$name
+			declare -F "t_${name}_on" >/dev/null && fn=t_${name}_on
+			E2E_NEED=$t E2E_TARGET=$t run_test "${name}_$t" "$fn"
 		done
 	done
 }
@@ -187,16 +171,6 @@ skip() {
 # need TARGET: skip the current test unless TARGET runs here.
 need() {
 	target_ready "$1" || skip "needs target $1: $TARGET_WHY"
-}
-
-# run_tests_on TARGET NAME...: run_test NAME t_NAME for each NAME, each one
-# skipped with the reason where TARGET cannot run.
-run_tests_on() {
-	local target=$1 name
-	shift
-	for name in "$@"; do
-		E2E_NEED=$target run_test "$name" "t_$name"
-	done
 }
 
 # run_test NAME FUNCTION: the test passes when FUNCTION returns, fails

@@ -61,16 +61,11 @@ pings() { # TARGET
 }
 
 t_unix_direct() { pings unix; }
-t_guest() {
-	need "$T"
-	pings "$T"
-}
+t_net_ping() { pings "$T"; }
 
 build unix
 target_ready hvt && build hvt
 target_ready spt && build spt
 run_test net_ping_unix_direct t_unix_direct
-for t in hvt spt; do
-	E2E_TARGET=$t run_test net_ping_$t t_guest
-done
+run_on "hvt spt" net_ping
 finish

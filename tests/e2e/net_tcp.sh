@@ -28,7 +28,6 @@ build() {
 image() {
 	local f=$BUILD/$1/dist/echo.$2
 	[ -f "$f" ] || fail "the $1 image did not build: $(tail -n 20 "$BUILD/$1.log")"
-	[ "$2" = unix ] || need "$2"
 	echo "$f"
 }
 
@@ -140,7 +139,6 @@ build fetch_unix unix --net=direct fetch
 fetch() { # TARGET
 	local f=$BUILD/fetch_$1/dist/fetch.$1
 	[ -f "$f" ] || fail "fetch did not build: $(tail -n 20 "$BUILD/fetch_$1.log")"
-	[ "$1" = unix ] || need "$1"
 	local mb=$MB_UNIX
 	[ "$1" = hvt ] && mb=$MB_HVT
 	nl_ns a
@@ -194,13 +192,13 @@ t_unix_reorder_dup() { reorder_dup unix unix; }
 t_unix_long_path() { long_path unix unix; }
 t_unix_sanitized() { sanitized; }
 t_unix_fetch() { fetch unix; }
-t_guest_fetch() { fetch "$T"; }
-t_guest_echo() { echo_lines "$T" "$T"; }
-t_guest_200() { concurrent "$T" "$T"; }
-t_guest_clean() { clean "$T" "$T"; }
-t_guest_loss() { lossy "$T" "$T"; }
-t_guest_reorder_dup() { reorder_dup "$T" "$T"; }
-t_guest_long_path() { long_path "$T" "$T"; }
+t_tcp_client_fetch() { fetch "$T"; }
+t_tcp_echo() { echo_lines "$T" "$T"; }
+t_tcp_200_concurrent() { concurrent "$T" "$T"; }
+t_tcp_100mb_clean() { clean "$T" "$T"; }
+t_tcp_100mb_loss() { lossy "$T" "$T"; }
+t_tcp_100mb_reorder_dup() { reorder_dup "$T" "$T"; }
+t_tcp_100mb_100ms() { long_path "$T" "$T"; }
 
 run_test tcp_echo_unix_direct t_unix_echo
 run_test tcp_200_concurrent_unix_direct t_unix_200
@@ -210,13 +208,6 @@ run_test tcp_100mb_reorder_dup_unix_direct t_unix_reorder_dup
 run_test tcp_100mb_100ms_unix_direct t_unix_long_path
 run_test tcp_sanitized_unix_direct t_unix_sanitized
 run_test tcp_client_fetch_unix_direct t_unix_fetch
-for t in spt hvt; do
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_echo_$t t_guest_echo
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_200_concurrent_$t t_guest_200
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_clean_$t t_guest_clean
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_loss_$t t_guest_loss
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_reorder_dup_$t t_guest_reorder_dup
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_100mb_100ms_$t t_guest_long_path
-	E2E_NEED=$t E2E_TARGET=$t run_test tcp_client_fetch_$t t_guest_fetch
-done
+run_on "spt hvt" tcp_echo tcp_200_concurrent tcp_100mb_clean tcp_100mb_loss \
+	tcp_100mb_reorder_dup tcp_100mb_100ms tcp_client_fetch
 finish

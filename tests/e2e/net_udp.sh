@@ -58,16 +58,11 @@ EOF
 }
 
 t_unix_direct() { udp unix; }
-t_guest() {
-	need "$T"
-	udp "$T"
-}
+t_net_udp() { udp "$T"; }
 
 build unix
 target_ready hvt && build hvt
 target_ready spt && build spt
 run_test net_udp_unix_direct t_unix_direct
-for t in hvt spt; do
-	E2E_TARGET=$t run_test net_udp_$t t_guest
-done
+run_on "hvt spt" net_udp
 finish

@@ -47,8 +47,7 @@ block() { # $1: configure flags, $2: target
 }
 t_block() { block ""; }
 t_block_sanitized() { block --sanitize; }
-t_block_hvt() { block "" hvt; }
-t_block_spt() { block "" spt; }
+t_block_on() { block "" "$T"; }
 
 kv_ro() { # $1: configure flags, $2: target
 	local t=${2:-unix}
@@ -78,13 +77,11 @@ kv_ro() { # $1: configure flags, $2: target
 }
 t_kv_ro() { kv_ro ""; }
 t_kv_ro_sanitized() { kv_ro --sanitize; }
-t_kv_ro_hvt() { kv_ro "" hvt; }
-t_kv_ro_spt() { kv_ro "" spt; }
+t_kv_ro_on() { kv_ro "" "$T"; }
 
 run_test block t_block
 run_test block_sanitized t_block_sanitized
 run_test kv_ro t_kv_ro
 run_test kv_ro_sanitized t_kv_ro_sanitized
-run_tests_on hvt block_hvt kv_ro_hvt
-run_tests_on spt block_spt kv_ro_spt
+run_on "hvt spt" block kv_ro
 finish

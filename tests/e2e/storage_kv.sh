@@ -70,8 +70,7 @@ tar_built() { # $1: target, $2: more configure flags
 }
 t_tar_built() { tar_built unix; }
 t_tar_built_sanitized() { tar_built unix --sanitize; }
-t_tar_built_hvt() { tar_built hvt; }
-t_tar_built_spt() { tar_built spt; }
+t_tar_built_on() { tar_built "$T"; }
 
 # An archive in GNU's own format (long names as 'L' records), bound in
 # place of the one morgana build makes.
@@ -90,8 +89,7 @@ tar_gnu() {
 	assert_out "dumped 3 files, 2 folders, 52428823 bytes"
 }
 t_tar_gnu() { tar_gnu unix; }
-t_tar_gnu_hvt() { tar_gnu hvt; }
-t_tar_gnu_spt() { tar_gnu spt; }
+t_tar_gnu_on() { tar_gnu "$T"; }
 
 tar_corrupt() {
 	kvdump "$BIG" -t "$1" --kv=tar
@@ -115,8 +113,7 @@ tar_corrupt() {
 	assert_out "not a usable tar archive: header at byte 0: "
 }
 t_tar_corrupt() { tar_corrupt unix; }
-t_tar_corrupt_hvt() { tar_corrupt hvt; }
-t_tar_corrupt_spt() { tar_corrupt spt; }
+t_tar_corrupt_on() { tar_corrupt "$T"; }
 
 t_crunch_big() {
 	kvdump "$BIG" -t unix --kv=crunch
@@ -133,8 +130,7 @@ crunch_many() { # $1: target, $2: more configure flags
 }
 t_crunch_many() { crunch_many unix; }
 t_crunch_many_sanitized() { crunch_many unix --sanitize; }
-t_crunch_many_hvt() { crunch_many hvt; }
-t_crunch_many_spt() { crunch_many spt; }
+t_crunch_many_on() { crunch_many "$T"; }
 
 t_tar_many() {
 	kvdump "$MANY" -t unix --kv=tar
@@ -175,6 +171,5 @@ run_test crunch_many t_crunch_many
 run_test crunch_many_sanitized t_crunch_many_sanitized
 run_test tar_many t_tar_many
 run_test fs t_fs
-run_tests_on hvt tar_built_hvt tar_gnu_hvt tar_corrupt_hvt crunch_many_hvt
-run_tests_on spt tar_built_spt tar_gnu_spt tar_corrupt_spt crunch_many_spt
+run_on "hvt spt" tar_built tar_gnu tar_corrupt crunch_many
 finish

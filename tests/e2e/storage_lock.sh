@@ -33,9 +33,9 @@ second_refused() {
 	assert_out "done at step $((last + 20))"
 }
 
-t_second_refused_unix() { second_refused unix; }
-t_second_refused() { second_refused "$T"; }
+t_second_refused() { second_refused unix; }
+t_second_refused_on() { second_refused "$T"; }
 
-run_test second_refused_unix t_second_refused_unix
+run_test second_refused t_second_refused
 run_on "spt hvt" second_refused
 finish

@@ -51,8 +51,7 @@ notes() { # $1: configure flags, $2: target
 }
 t_notes() { notes ""; }
 t_notes_sanitized() { notes --sanitize; }
-t_notes_hvt() { notes "" hvt; }
-t_notes_spt() { notes "" spt; }
+t_notes_on() { notes "" "$T"; }
 
 # Notes written on unix are read on hvt or spt, and the other way round.
 t_notes_unix_then() {
@@ -82,7 +81,6 @@ t_killed_unix() {
 run_test notes t_notes
 run_test notes_sanitized t_notes_sanitized
 run_test killed_unix t_killed_unix
-run_tests_on hvt notes_hvt
-run_tests_on spt notes_spt
+run_on "hvt spt" notes
 run_on "hvt spt" notes_unix_then
 finish
