@@ -5,8 +5,8 @@
 /*
  * Shared by platform/unix/net.c and tender/hvt/hvt_module_net.c, which
  * both drive a tap opened with IFF_VNET_HDR: every frame read or written
- * is preceded by a struct virtio_net_hdr, whose fields mg_net_offload
- * mirrors one for one (mg/net_offload.h).
+ * is preceded by a struct virtio_net_hdr, mg_net_vnet_hdr in
+ * mg/net_offload.h, which converts it to and from mg_net_offload.
  */
 
 #include <errno.h>
@@ -22,8 +22,15 @@
 
 _Static_assert(MG_NET_CSUM_PARTIAL == VIRTIO_NET_HDR_F_NEEDS_CSUM &&
                    MG_NET_CSUM_VALID == VIRTIO_NET_HDR_F_DATA_VALID &&
-                   MG_NET_GSO_TCPV4 == VIRTIO_NET_HDR_GSO_TCPV4,
+                   MG_NET_GSO_TCPV4 == VIRTIO_NET_HDR_GSO_TCPV4 &&
+                   MG_NET_VNET_GSO_ECN == VIRTIO_NET_HDR_GSO_ECN,
                "offload constants are virtio's");
+_Static_assert(sizeof(mg_net_vnet_hdr) == sizeof(struct virtio_net_hdr) &&
+                   __builtin_offsetof(mg_net_vnet_hdr, gso_size) ==
+                       __builtin_offsetof(struct virtio_net_hdr, gso_size) &&
+                   __builtin_offsetof(mg_net_vnet_hdr, csum_offset) ==
+                       __builtin_offsetof(struct virtio_net_hdr, csum_offset),
+               "mg_net_vnet_hdr is struct virtio_net_hdr");
 
 /*
  * Attach (fd), open on /dev/net/tun, to tap (tap), made if missing (which
@@ -41,8 +48,8 @@ static inline int mg__tap_attach(int fd, const char *tap)
 
 static inline const char *mg__tap_attach_error(int e)
 {
-	return e == EPERM ? "not permitted (the tap belongs to another user, "
-	                    "or creating one needs CAP_NET_ADMIN)"
+	return e == EPERM   ? "not permitted (the tap belongs to another user, "
+	                      "or creating one needs CAP_NET_ADMIN)"
 	       : e == EBUSY ? "the tap is in use by another process"
 	                    : strerror(e);
 }
@@ -76,36 +83,6 @@ static inline unsigned mg__tap_offloads(int fd)
 	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM) == 0)
 		return MG_NET_OFFLOAD_CSUM;
 	return 0;
-}
-
-/* The header of a frame to write: (off) may be NULL. */
-static inline void mg__vnet_from_off(struct virtio_net_hdr *h,
-                                     const mg_net_offload *off)
-{
-	memset(h, 0, sizeof *h);
-	if (!off)
-		return;
-	h->flags = off->flags & MG_NET_CSUM_PARTIAL;
-	h->gso_type = off->gso;
-	h->hdr_len = off->hdr_len;
-	h->gso_size = off->gso_size;
-	h->csum_start = off->csum_start;
-	h->csum_offset = off->csum_offset;
-}
-
-/* The offloads of a frame read: the ECN bit of the GSO type is dropped
- * (the frame's own headers say it), and a type this side never asked
- * for reads as none. */
-static inline void mg__vnet_to_off(const struct virtio_net_hdr *h,
-                                   mg_net_offload *off)
-{
-	unsigned gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
-	off->flags = h->flags & (MG_NET_CSUM_PARTIAL | MG_NET_CSUM_VALID);
-	off->gso = gso == VIRTIO_NET_HDR_GSO_TCPV4 ? MG_NET_GSO_TCPV4 : 0;
-	off->hdr_len = h->hdr_len;
-	off->gso_size = h->gso_size;
-	off->csum_start = h->csum_start;
-	off->csum_offset = h->csum_offset;
 }
 
 #endif

@@ -46,6 +46,57 @@ typedef struct mg_net_offload {
 #define MG_NET_OFFLOAD_CSUM 1u /* takes and MAY deliver CSUM_PARTIAL */
 #define MG_NET_OFFLOAD_TSO4 2u /* takes and MAY deliver GSO_TCPV4 */
 
+/*
+ * virtio-net's header (struct virtio_net_hdr, without num_buffers), which
+ * a Linux tap opened with IFF_VNET_HDR and a virtio-net device put in
+ * front of each frame; the host's byte order. Defined here so that code
+ * without Linux's headers (a guest platform) uses the same conversions.
+ */
+typedef struct mg_net_vnet_hdr {
+	uint8_t flags;    /* MG_NET_CSUM_* */
+	uint8_t gso_type; /* MG_NET_GSO_*, | MG_NET_VNET_GSO_ECN on input */
+	uint16_t hdr_len;
+	uint16_t gso_size;
+	uint16_t csum_start;
+	uint16_t csum_offset;
+} mg_net_vnet_hdr;
+_Static_assert(sizeof(mg_net_vnet_hdr) == 10, "virtio-net header layout");
+#define MG_NET_VNET_GSO_ECN 0x80u
+
+/* The header of a frame to write: (off) may be NULL. */
+static inline mg_net_vnet_hdr mg_net_vnet_from_off(const mg_net_offload *off)
+{
+	if (!off)
+		return (mg_net_vnet_hdr){0};
+	return (mg_net_vnet_hdr){
+	    .flags = (uint8_t)(off->flags & MG_NET_CSUM_PARTIAL),
+	    .gso_type = off->gso,
+	    .hdr_len = off->hdr_len,
+	    .gso_size = off->gso_size,
+	    .csum_start = off->csum_start,
+	    .csum_offset = off->csum_offset,
+	};
+}
+
+/*
+ * The offloads of a frame read: the ECN bit of the GSO type is dropped
+ * (the frame's own headers say it), and a type this side never asked for
+ * reads as none.
+ */
+static inline mg_net_offload mg_net_vnet_to_off(const mg_net_vnet_hdr *h)
+{
+	unsigned gso = h->gso_type & ~MG_NET_VNET_GSO_ECN;
+	return (mg_net_offload){
+	    .flags =
+	        (uint8_t)(h->flags & (MG_NET_CSUM_PARTIAL | MG_NET_CSUM_VALID)),
+	    .gso = gso == MG_NET_GSO_TCPV4 ? MG_NET_GSO_TCPV4 : 0,
+	    .hdr_len = h->hdr_len,
+	    .gso_size = h->gso_size,
+	    .csum_start = h->csum_start,
+	    .csum_offset = h->csum_offset,
+	};
+}
+
 /* The longest frame with offloads: a header and an IPv4 datagram. */
 #define MG_NET_FRAME_MAX (14 + 65535)
 
@@ -54,8 +105,7 @@ typedef struct mg_net_offload {
  * asking for (off) (NULL: nothing): 1 or 0.
  */
 static inline int mg_net_offload_ok(const mg_net_offload *off,
-                                    unsigned offloads, size_t len,
-                                    unsigned mtu)
+                                    unsigned offloads, size_t len, unsigned mtu)
 {
 	if (len < 14)
 		return 0;

@@ -82,7 +82,8 @@
  *
  *   write(1 or 2, ...)                  console, abort message
  *   readv, writev(fd of a net device)   one frame each, after its
- *                                       struct virtio_net_hdr (10 bytes)
+ *                                       virtio-net header (10 bytes,
+ *                                       mg_net_vnet_hdr of mg/net_offload.h)
  *   pread64, pwrite64, fdatasync        (fd of a block device)
  *   epoll_pwait2(epoll_fd, ...)         the one wait: every net device is
  *                                       registered, level-triggered, with
@@ -105,17 +106,6 @@
 #define MG_SPT_SYS_EPOLL_PWAIT2  441
 
 #ifndef __ASSEMBLER__
-
-/* The virtio-net header that precedes each frame on a net device. */
-struct mg_spt_vnet_hdr {
-	uint8_t flags;    /* MG_NET_CSUM_* */
-	uint8_t gso_type; /* MG_NET_GSO_* (| 0x80: ECN, on input) */
-	uint16_t hdr_len; /* the fields of mg_net_offload */
-	uint16_t gso_size;
-	uint16_t csum_start;
-	uint16_t csum_offset;
-};
-_Static_assert(sizeof(struct mg_spt_vnet_hdr) == 10, "vnet header layout");
 
 /* One device of the manifest, in its order (its index). */
 struct mg_spt_device {

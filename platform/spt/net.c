@@ -9,9 +9,10 @@
 /*
  * see mg/platform.h. The tender opened each tap with virtio-net headers
  * and the offloads it could get (mg/spt_abi.h): every frame crosses with
- * its struct mg_spt_vnet_hdr in one system call, a TCP segment of up to
- * 64 KiB with its checksum left to the host. Readiness comes from the
- * tender's epoll set, level-triggered, so a reader need not drain a tap.
+ * its virtio-net header (mg_net_vnet_hdr) in one system call, a TCP
+ * segment of up to 64 KiB with its checksum left to the host. Readiness
+ * comes from the tender's epoll set, level-triggered, so a reader need
+ * not drain a tap.
  */
 
 struct iov {
@@ -53,16 +54,7 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
 	const struct mg_spt_device *d = mg__spt_device(h, MG_HVT_DEVICE_NET);
 	if (!d || !mg_net_offload_ok(off, offloads_of(d), len, d->mtu))
 		return MG_EINVAL;
-	struct mg_spt_vnet_hdr vh = {0};
-	if (off)
-		vh = (struct mg_spt_vnet_hdr){
-		    .flags = off->flags & MG_NET_CSUM_PARTIAL,
-		    .gso_type = off->gso,
-		    .hdr_len = off->hdr_len,
-		    .gso_size = off->gso_size,
-		    .csum_start = off->csum_start,
-		    .csum_offset = off->csum_offset,
-		};
+	mg_net_vnet_hdr vh = mg_net_vnet_from_off(off);
 	struct iov iov[2] = {{&vh, sizeof vh}, {buf, len}};
 	long n;
 	do
@@ -96,7 +88,7 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 	if (with_pending & (1ull << h))
 		return take_pending(h, buf, size, len, off);
 	/* What does not fit (buf) lands in the pending buffer. */
-	struct mg_spt_vnet_hdr vh;
+	mg_net_vnet_hdr vh;
 	struct iov iov[3] = {{&vh, sizeof vh},
 	                     {buf, buf ? size : 0},
 	                     {pending[h].frame, MG_NET_FRAME_MAX}};
@@ -108,17 +100,7 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 	if (n < 0)
 		return n == -MG__SPT_EAGAIN ? MG_EAGAIN : MG_EIO;
 	size_t fl = (size_t)n - sizeof vh;
-	/* The ECN bit of the GSO type is dropped (the frame's own headers
-	 * say it), and a type this side never asked for reads as none. */
-	unsigned gso = vh.gso_type & 0x7f;
-	mg_net_offload o = {
-	    .flags = vh.flags & (MG_NET_CSUM_PARTIAL | MG_NET_CSUM_VALID),
-	    .gso = gso == MG_NET_GSO_TCPV4 ? MG_NET_GSO_TCPV4 : 0,
-	    .hdr_len = vh.hdr_len,
-	    .gso_size = vh.gso_size,
-	    .csum_start = vh.csum_start,
-	    .csum_offset = vh.csum_offset,
-	};
+	mg_net_offload o = mg_net_vnet_to_off(&vh);
 	*len = fl;
 	if (!buf || fl <= size) {
 		if (buf)

@@ -127,8 +127,7 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
 	if (i < 0 ||
 	    !mg_net_offload_ok(off, devs[i].offloads, len, devs[i].mtu))
 		return MG_EINVAL;
-	struct virtio_net_hdr vh;
-	mg__vnet_from_off(&vh, off);
+	mg_net_vnet_hdr vh = mg_net_vnet_from_off(off);
 	struct iovec iov[2] = {{&vh, sizeof vh}, {(void *)buf, len}};
 	/* A full queue, a tap that is down or a frame the host finds
 	 * malformed drops the frame, as a wire. */
@@ -164,7 +163,7 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 			return MG_ENOMEM;
 	}
 	/* What does not fit (buf) lands in the pending buffer. */
-	struct virtio_net_hdr vh;
+	mg_net_vnet_hdr vh;
 	struct iovec iov[3] = {{&vh, sizeof vh},
 	                       {buf, buf ? size : 0},
 	                       {devs[i].pending, MG_NET_FRAME_MAX}};
@@ -177,8 +176,7 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 	if (n < 0)
 		return errno == EAGAIN ? MG_EAGAIN : MG_EIO;
 	size_t fl = (size_t)n - sizeof vh;
-	mg_net_offload o;
-	mg__vnet_to_off(&vh, &o);
+	mg_net_offload o = mg_net_vnet_to_off(&vh);
 	if (!buf || fl <= size) {
 		*len = fl;
 		if (buf)

@@ -36,7 +36,7 @@ typedef struct net {
 	uint32_t tx_size, rx_size;
 	uint32_t tx_cons, rx_prod; /* the tender's positions */
 	/* A frame read from the tap that did not fit the RX area yet. */
-	struct virtio_net_hdr vh;
+	mg_net_vnet_hdr vh;
 	uint8_t *frame;
 	uint32_t frame_len; /* 0: none waits */
 } net;
@@ -110,8 +110,7 @@ static void send_queued(unsigned i)
 		if (!mg_net_offload_ok(&off, n->offloads, rec.len, n->mtu))
 			bad_ring(i, "a TX frame's length or offloads are out "
 			            "of range");
-		struct virtio_net_hdr vh;
-		mg__vnet_from_off(&vh, &off);
+		mg_net_vnet_hdr vh = mg_net_vnet_from_off(&off);
 		struct iovec iov[2] = {{&vh, sizeof vh},
 		                       {(uint8_t *)(r + 1), rec.len}};
 		/* A full tap queue, or a frame the host finds malformed,
@@ -143,8 +142,7 @@ static bool store_frame(unsigned i)
 		at = 0;
 	}
 	struct mg_hvt_net_rec *r = (void *)(n->rx + at);
-	mg_net_offload off;
-	mg__vnet_to_off(&n->vh, &off);
+	mg_net_offload off = mg_net_vnet_to_off(&n->vh);
 	*r = (struct mg_hvt_net_rec){
 	    .len = n->frame_len,
 	    .flags = (uint8_t)(off.flags),
