@@ -31,6 +31,9 @@ void mg__hvt_start(const struct mg_hvt_boot_info *bi)
 	uint64_t t0 = mg__x86_rdtsc();
 
 	mg__hvt_boot = bi;
+	mg__hvt_devices =
+	    (mg__x86_devices){(const uint8_t *)bi->devices,
+	                      sizeof bi->devices[0], bi->device_count, 0};
 	mg__hvt_traps_init();
 	if (bi->abi_version != MG_HVT_ABI_VERSION)
 		mg_platform_abort("hvt: this image and the tender speak "

@@ -5,34 +5,13 @@
 
 #include "hvt_internal.h"
 
-static uint32_t acquired; /* bit per device */
-
-int mg__hvt_device_acquire(const char *name, uint32_t kind, mg_handle *h)
-{
-	const struct mg_hvt_boot_info *bi = mg__hvt_boot;
-	for (uint32_t i = 0; i < bi->device_count; i++) {
-		const struct mg_hvt_device *d = &bi->devices[i];
-		if (d->kind != kind || strncmp(d->name, name, sizeof d->name))
-			continue;
-		if (acquired & (1u << i))
-			return MG_EBUSY;
-		acquired |= 1u << i;
-		*h = i;
-		return (int)i;
-	}
-	return MG_ENOENT;
-}
-
-static int valid(mg_handle h, uint32_t kind)
-{
-	return h < MG_HVT_DEVICES_MAX && (acquired & (1u << h)) &&
-	       mg__hvt_boot->devices[h].kind == kind;
-}
+mg__x86_devices mg__hvt_devices;
 
 int mg_platform_block_acquire(const char *name, mg_handle *h,
                               mg_platform_block_info *info)
 {
-	int i = mg__hvt_device_acquire(name, MG_HVT_DEVICE_BLOCK, h);
+	int i = mg__x86_device_acquire(&mg__hvt_devices, name,
+	                               MG_HVT_DEVICE_BLOCK, h);
 	if (i < 0)
 		return i;
 	const struct mg_hvt_device *d = &mg__hvt_boot->devices[i];
@@ -45,7 +24,7 @@ int mg_platform_block_acquire(const char *name, mg_handle *h,
 static int block_io(unsigned call, mg_handle h, uint64_t offset, void *buf,
                     size_t size)
 {
-	if (!valid(h, MG_HVT_DEVICE_BLOCK))
+	if (!mg__x86_device_valid(&mg__hvt_devices, h, MG_HVT_DEVICE_BLOCK))
 		return MG_EINVAL;
 	struct mg_hvt_block_io a = {
 	    .handle = h, .offset = offset, .data = buf, .len = size};

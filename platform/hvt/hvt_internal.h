@@ -28,10 +28,8 @@ static inline void mg__hvt_call(unsigned call, void *arg)
 	                 : "memory");
 }
 
-
-/* devices.c: take device (name) of (kind) (enum mg_hvt_device_kind);
- * returns its index, also stored in (*h), or MG_ENOENT, MG_EBUSY. */
-int mg__hvt_device_acquire(const char *name, uint32_t kind, mg_handle *h);
+/* devices.c: the manifest's devices (set up at boot). */
+extern mg__x86_devices mg__hvt_devices;
 
 /* net.c: the net devices whose RX ring holds a frame (a ready set, no
  * exit); send what the TX rings hold before the guest ends. */

@@ -19,7 +19,7 @@
 
 /* Bytes of each area: room for a few of the largest frames, or for a
  * hundred standard ones, per exit; twice that with memory to spare. */
-#define AREA_BYTES (128u * 1024)
+#define AREA_BYTES     (128u * 1024)
 #define AREA_BYTES_BIG (512u * 1024)
 
 typedef struct gnet {
@@ -46,12 +46,13 @@ static void sync(mg_handle h)
 int mg_platform_net_acquire(const char *name, mg_handle *h,
                             mg_platform_net_info *info)
 {
-	int i = mg__hvt_device_acquire(name, MG_HVT_DEVICE_NET, h);
+	int i = mg__x86_device_acquire(&mg__hvt_devices, name,
+	                               MG_HVT_DEVICE_NET, h);
 	if (i < 0)
 		return i;
 	const struct mg_hvt_device *d = &mg__hvt_boot->devices[i];
-	uint32_t area = mg__hvt_boot->mem_size >= (64u << 20) ? AREA_BYTES_BIG
-	                                                     : AREA_BYTES;
+	uint32_t area =
+	    mg__hvt_boot->mem_size >= (64u << 20) ? AREA_BYTES_BIG : AREA_BYTES;
 	uint64_t size = MG_HVT_NET_RING_SIZE(area, area);
 	struct mg_hvt_net_ring *r = calloc(1, size);
 	if (!r)
@@ -147,9 +148,9 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 		if (buf && l > size)
 			return MG_EMSGSIZE;
 		if (buf) {
-			*off = (mg_net_offload){rec->flags,      rec->gso,
-			                        rec->hdr_len,    rec->gso_size,
-			                        rec->csum_start, rec->csum_offset};
+			*off = (mg_net_offload){
+			    rec->flags,    rec->gso,        rec->hdr_len,
+			    rec->gso_size, rec->csum_start, rec->csum_offset};
 			memcpy(buf, rec + 1, l);
 		}
 		r->rx_cons += MG_HVT_NET_REC_BYTES(l);

@@ -18,6 +18,9 @@ const mg_boot_info *mg_platform_boot_info(void)
 void mg__spt_start(struct mg_spt_boot_info *bi)
 {
 	mg__spt_boot = bi;
+	mg__spt_devices =
+	    (mg__x86_devices){(const uint8_t *)bi->devices,
+	                      sizeof bi->devices[0], bi->device_count, 0};
 	if (bi->abi_version != MG_SPT_ABI_VERSION)
 		mg_platform_abort("spt: this image and the tender speak "
 		                  "different ABI versions");

@@ -5,29 +5,11 @@
 
 #include "spt_internal.h"
 
-static uint32_t acquired; /* bit per device */
-
-int mg__spt_device_acquire(const char *name, uint32_t kind, mg_handle *h)
-{
-	const struct mg_spt_boot_info *bi = mg__spt_boot;
-	for (uint32_t i = 0; i < bi->device_count && i < MG_HVT_DEVICES_MAX;
-	     i++) {
-		const struct mg_spt_device *d = &bi->devices[i];
-		if (d->kind != kind || strncmp(d->name, name, sizeof d->name))
-			continue;
-		if (acquired & (1u << i))
-			return MG_EBUSY;
-		acquired |= 1u << i;
-		*h = i;
-		return (int)i;
-	}
-	return MG_ENOENT;
-}
+mg__x86_devices mg__spt_devices;
 
 const struct mg_spt_device *mg__spt_device(mg_handle h, uint32_t kind)
 {
-	if (h >= MG_HVT_DEVICES_MAX || !(acquired & (1u << h)) ||
-	    mg__spt_boot->devices[h].kind != kind)
+	if (!mg__x86_device_valid(&mg__spt_devices, h, kind))
 		return NULL;
 	return &mg__spt_boot->devices[h];
 }
@@ -35,7 +17,8 @@ const struct mg_spt_device *mg__spt_device(mg_handle h, uint32_t kind)
 int mg_platform_block_acquire(const char *name, mg_handle *h,
                               mg_platform_block_info *info)
 {
-	int i = mg__spt_device_acquire(name, MG_HVT_DEVICE_BLOCK, h);
+	int i = mg__x86_device_acquire(&mg__spt_devices, name,
+	                               MG_HVT_DEVICE_BLOCK, h);
 	if (i < 0)
 		return i;
 	const struct mg_spt_device *d = &mg__spt_boot->devices[i];

@@ -36,7 +36,8 @@ static unsigned offloads_of(const struct mg_spt_device *d)
 int mg_platform_net_acquire(const char *name, mg_handle *h,
                             mg_platform_net_info *info)
 {
-	int i = mg__spt_device_acquire(name, MG_HVT_DEVICE_NET, h);
+	int i = mg__x86_device_acquire(&mg__spt_devices, name,
+	                               MG_HVT_DEVICE_NET, h);
 	if (i < 0)
 		return i;
 	const struct mg_spt_device *d = &mg__spt_boot->devices[i];

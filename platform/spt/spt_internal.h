@@ -49,10 +49,9 @@ static inline long mg__spt_syscall5(long n, long a, long b, long c, long d,
 /* Write all of (buf, len) to (fd), looping over short writes. */
 void mg__spt_write_all(int fd, const void *buf, size_t len);
 
-/* devices.c: take device (name) of (kind) (enum mg_hvt_device_kind);
- * returns its index, also stored in (*h), or MG_ENOENT, MG_EBUSY. */
-int mg__spt_device_acquire(const char *name, uint32_t kind, mg_handle *h);
-/* The device behind handle (h) if it is one of (kind) and acquired. */
+/* devices.c: the manifest's devices (set up at boot), and the one behind
+ * handle (h) if it is of (kind) and acquired, else NULL. */
+extern mg__x86_devices mg__spt_devices;
 const struct mg_spt_device *mg__spt_device(mg_handle h, uint32_t kind);
 
 /* net.c: the net devices holding a frame kept from a short read. */
