@@ -6,7 +6,7 @@
 
 #include "tender.h"
 
-static const char *prefix = "morgana-hvt";
+static const char *prefix = "morgana";
 
 void mg__tender_set_prefix(const char *p)
 {

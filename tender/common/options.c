@@ -41,6 +41,11 @@ void mg__tender_options_parse(mg__tender_options *o, int argc, char **argv,
 {
 	int i = 1;
 
+	/* "morgana-spt": messages start with it until there is an image. */
+	static char name[32];
+	snprintf(name, sizeof name, "%.*s", (int)strcspn(version, " "),
+	         version);
+	mg__tender_set_prefix(name);
 	o->mem_size = 16ull << 20;
 	for (; i < argc && argv[i][0] == '-'; i++) {
 		char *a = argv[i];
@@ -76,6 +81,7 @@ void mg__tender_options_parse(mg__tender_options *o, int argc, char **argv,
 		mg__tender_die(MG_HVT_EXIT_USAGE,
 		               "no image given (see --help)");
 	o->image = argv[i];
+	mg__tender_set_prefix(o->image);
 	o->args = argv + i + 1;
 	o->nargs = argc - i - 1;
 }

@@ -114,8 +114,10 @@ typedef struct mg__tender_options {
 /*
  * Parse the command line common to the tenders: --mem=MiB, --net:NAME=TAP,
  * --block:NAME=FILE, --help (prints (usage), exits 0), --version (prints
- * (version), exits 0), then IMAGE and its boot arguments. Ends the process
- * with MG_HVT_EXIT_USAGE and a message on a bad one.
+ * (version), "morgana-hvt 0.1 (hvt ABI 3)", exits 0), then IMAGE and its
+ * boot arguments. Messages start with the tender's name (version's first
+ * word), then with the image's path once it is known. Ends the process
+ * with MG_HVT_EXIT_USAGE and a message on a bad option.
  */
 void mg__tender_options_parse(mg__tender_options *o, int argc, char **argv,
                               const char *usage, const char *version);

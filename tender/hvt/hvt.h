@@ -64,7 +64,7 @@ _Noreturn void mg__hvt_fault(mg__hvt *h, const struct mg_hvt_fault *f);
 void mg__hvt_net_call(mg__hvt *h, unsigned call, uint64_t gpa);
 /* Open the tap bound to net device (index) and give the guest its MTU and
  * a MAC; 0 or -1 after a message. */
-int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap);
+int mg__hvt_net_open(unsigned index, struct mg_hvt_device *d, const char *tap);
 /* POLL's work: move frames through every registered ring, wait up to
  * (timeout) (NULL: no limit) if no device has a frame for the guest, and
  * return the ready set. */
@@ -75,7 +75,8 @@ void mg__hvt_block_call(mg__hvt *h, unsigned call, uint64_t gpa);
 /* --- COPY (hvt_copy.c) --- */
 void mg__hvt_copy(mg__hvt *h, struct mg_hvt_copy *a);
 /* Open the file bound to block device (index); 0 or -1 after a message. */
-int mg__hvt_block_open(mg__hvt *h, unsigned index, const char *file);
+int mg__hvt_block_open(mg__hvt *h, unsigned index, struct mg_hvt_device *d,
+                       const char *file);
 
 /* hvt_seccomp.c: allow only what the run loop needs. */
 void mg__hvt_seccomp(mg__hvt *h);

@@ -40,11 +40,9 @@ int main(int argc, char **argv)
 	unsigned order[MG_HVT_DEVICES_MAX];
 	size_t size;
 
-	mg__tender_set_prefix("morgana-hvt");
 	snprintf(version, sizeof version, "morgana-hvt %s (hvt ABI %d)",
 	         MG__HVT_VERSION, MG_HVT_ABI_VERSION);
 	mg__tender_options_parse(&o, argc, argv, usage, version);
-	mg__tender_set_prefix(o.image);
 	const uint8_t *file = mg__tender_map_image(o.image, &size);
 	if (mg__tender_elf_check(file, size, o.mem_size, MG__HVT_IMAGE_END_MAX,
 	                         &img, err, sizeof err) < 0 ||
@@ -56,20 +54,26 @@ int main(int argc, char **argv)
 		mg__tender_die(MG_HVT_EXIT_USAGE, "%s", err);
 	mg__tender_check_argv(MG_HVT_ARGS_MAX, o.image, o.nargs, o.args);
 
-	h.image = o.image;
-	h.mem_size = o.mem_size;
-	mg__hvt_kvm_open(&h);
-	h.boot = (struct mg_hvt_boot_info *)(h.mem + MG_HVT_BOOT_INFO_BASE);
-	memcpy(h.boot->devices, devices, sizeof devices);
+	/* Block files first: opening them has no lasting effect, so a bad
+	 * one is refused before KVM is asked for anything; taps, which may
+	 * be made, come after. */
 	for (uint32_t i = 0; i < MG_HVT_DEVICES_MAX; i++) {
 		h.block_fd[i] = -1;
 		if (i < ndev && devices[i].kind == MG_HVT_DEVICE_BLOCK &&
-		    mg__hvt_block_open(&h, i, o.bindings[order[i]].value) < 0)
-			exit(MG_HVT_EXIT_USAGE);
-		if (i < ndev && devices[i].kind == MG_HVT_DEVICE_NET &&
-		    mg__hvt_net_open(&h, i, o.bindings[order[i]].value) < 0)
+		    mg__hvt_block_open(&h, i, &devices[i],
+		                       o.bindings[order[i]].value) < 0)
 			exit(MG_HVT_EXIT_USAGE);
 	}
+	h.image = o.image;
+	h.mem_size = o.mem_size;
+	mg__hvt_kvm_open(&h);
+	for (uint32_t i = 0; i < ndev; i++)
+		if (devices[i].kind == MG_HVT_DEVICE_NET &&
+		    mg__hvt_net_open(i, &devices[i],
+		                     o.bindings[order[i]].value) < 0)
+			exit(MG_HVT_EXIT_USAGE);
+	h.boot = (struct mg_hvt_boot_info *)(h.mem + MG_HVT_BOOT_INFO_BASE);
+	memcpy(h.boot->devices, devices, sizeof devices);
 
 	mg__tender_elf_load(file, &img, h.mem);
 	if (size)

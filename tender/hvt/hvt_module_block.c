@@ -11,9 +11,9 @@
 
 #define SECTOR 512
 
-int mg__hvt_block_open(mg__hvt *h, unsigned index, const char *file)
+int mg__hvt_block_open(mg__hvt *h, unsigned index, struct mg_hvt_device *d,
+                       const char *file)
 {
-	struct mg_hvt_device *d = &h->boot->devices[index];
 	int fd;
 	uint64_t size;
 	bool ro;

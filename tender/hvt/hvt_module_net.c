@@ -43,9 +43,8 @@ typedef struct net {
 
 static net nets[MG_HVT_DEVICES_MAX];
 
-int mg__hvt_net_open(mg__hvt *h, unsigned index, const char *tap)
+int mg__hvt_net_open(unsigned index, struct mg_hvt_device *d, const char *tap)
 {
-	struct mg_hvt_device *d = &h->boot->devices[index];
 	int fd;
 	uint16_t mtu;
 	unsigned offloads;

@@ -124,11 +124,9 @@ int main(int argc, char **argv)
 	unsigned order[MG_HVT_DEVICES_MAX];
 	size_t size;
 
-	mg__tender_set_prefix("morgana-spt");
 	snprintf(version, sizeof version, "morgana-spt %s (spt ABI %d)",
 	         MG__SPT_VERSION, MG_SPT_ABI_VERSION);
 	mg__tender_options_parse(&o, argc, argv, usage, version);
-	mg__tender_set_prefix(o.image);
 	const uint8_t *file = mg__tender_map_image(o.image, &size);
 	/* The image, then at least a page of heap, below the stack. */
 	uint64_t end_max = o.mem_size - MG_SPT_TOP_BYTES - MG_SPT_STACK_SIZE -
