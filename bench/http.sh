@@ -2,9 +2,9 @@
 # HTTP figures of examples/website next to nginx's: requests per second and
 # latency under wrk (1 thread, 50 connections, --latency) for a 1 KiB and a
 # 1 MiB file, the website on the socket stack against nginx on the loopback
-# of one namespace, and the website on spt and hvt (a tap) against nginx in a second
-# namespace behind a veth pair, each pair measured in the same run, without
-# and with a log line per request. Not a test: see bench/README.md. Needs
+# of one namespace, and the website on spt and hvt (a tap) against nginx in
+# a second namespace behind a veth pair, each pair measured in the same
+# run, without and with a log line per request. Not a test: see bench/README.md. Needs
 # root (namespaces, taps, apt-get for wrk and nginx-light when missing) and
 # `make` (`make http-bench` does both).
 #

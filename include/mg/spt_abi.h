@@ -61,9 +61,6 @@
 #define MG_SPT_TOP_BYTES  MG_SPT_U64(0x3000)  /* boot info and arguments */
 /* The boot arguments (strings, then argv) follow the boot information. */
 #define MG_SPT_BOOT_INFO_ARGS MG_SPT_U64(0x1000) /* their offset in the top */
-/* Below the image, its stack and its top: what is left is heap. */
-#define MG_SPT_MEM_MIN MG_HVT_MEM_MIN
-#define MG_SPT_MEM_MAX MG_HVT_MEM_MAX
 
 #define MG_SPT_BOOT_MAGIC       MG_SPT_U64(0x3154505347524f4d) /* "MORGSPT1" */
 #define MG_SPT_BOOT_SEED_OFFSET 64 /* offsetof(mg_spt_boot_info, seed) */

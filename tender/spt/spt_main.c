@@ -139,9 +139,8 @@ int main(int argc, char **argv)
 	if (mg__tender_bind(devices, ndev, o.bindings, o.nbindings, order, err,
 	                    sizeof err) < 0)
 		mg__tender_die(MG_SPT_EXIT_USAGE, "%s", err);
-	uint64_t args_at = MG_SPT_BOOT_INFO_ARGS;
-	mg__tender_check_argv(MG_SPT_TOP_BYTES - args_at, o.image, o.nargs,
-	                      o.args);
+	mg__tender_check_argv(MG_SPT_TOP_BYTES - MG_SPT_BOOT_INFO_ARGS, o.image,
+	                      o.nargs, o.args);
 
 	s.image = o.image;
 	s.mem_size = o.mem_size;
@@ -153,9 +152,10 @@ int main(int argc, char **argv)
 	bi->abi_version = MG_SPT_ABI_VERSION;
 	open_devices(&s, devices, ndev, &o, order);
 	uint64_t top = (uint64_t)(uintptr_t)bi;
-	mg__tender_build_argv((uint8_t *)bi + args_at, top + args_at,
-	                      MG_SPT_TOP_BYTES - args_at, o.image, o.nargs,
-	                      o.args, &bi->argc, &bi->argv);
+	mg__tender_build_argv((uint8_t *)bi + MG_SPT_BOOT_INFO_ARGS,
+	                      top + MG_SPT_BOOT_INFO_ARGS,
+	                      MG_SPT_TOP_BYTES - MG_SPT_BOOT_INFO_ARGS, o.image,
+	                      o.nargs, o.args, &bi->argc, &bi->argv);
 	mg__tender_fill_seed(bi->seed, sizeof bi->seed);
 	bi->vdso_clock_gettime = mg__spt_vdso_clock_gettime();
 	check_kernel(s.epoll_fd);

@@ -16,13 +16,12 @@ static int prot_of(uint32_t flags)
 	       ((flags & PF_X) ? PROT_EXEC : 0);
 }
 
-static void protect(const mg__spt *s, uint64_t addr, uint64_t len, int prot)
+static void protect(uint64_t addr, uint64_t len, int prot)
 {
 	if (mprotect((void *)(uintptr_t)addr, len, prot) < 0)
 		mg__tender_die(MG_SPT_EXIT_HOST,
 		               "cannot protect guest memory at 0x%llx: %s",
 		               (unsigned long long)addr, strerror(errno));
-	(void)s;
 }
 
 /*
@@ -53,7 +52,7 @@ void mg__spt_mem_load(mg__spt *s, const uint8_t *file)
 		memcpy((void *)(uintptr_t)g->vaddr, file + g->offset,
 		       g->filesz);
 		uint64_t end = (g->vaddr + g->memsz + PAGE - 1) & ~(PAGE - 1);
-		protect(s, g->vaddr, end - g->vaddr, prot_of(g->flags));
+		protect(g->vaddr, end - g->vaddr, prot_of(g->flags));
 	}
 	uint64_t top = s->mem_size - MG_SPT_TOP_BYTES;
 	s->stack_top = top;
