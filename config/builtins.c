@@ -18,7 +18,7 @@ static const mg_device_desc console_impls[] = {
         .header = "mg/console.h",
         .connect = "mg_console_platform_connect",
         .libs = "mgcore",
-        .targets = "unix hvt spt",
+        .targets = MG__TARGETS_ALL,
     },
     {.name = NULL},
 };
@@ -32,7 +32,7 @@ static const mg_device_desc mclock_impls[] = {
         .header = "mg/mclock.h",
         .connect = "mg_mclock_platform_connect",
         .libs = "mgcore",
-        .targets = "unix hvt spt",
+        .targets = MG__TARGETS_ALL,
     },
     {.name = NULL},
 };
@@ -46,7 +46,7 @@ static const mg_device_desc pclock_impls[] = {
         .header = "mg/pclock.h",
         .connect = "mg_pclock_platform_connect",
         .libs = "mgcore",
-        .targets = "unix hvt spt",
+        .targets = MG__TARGETS_ALL,
     },
     {.name = NULL},
 };
@@ -60,7 +60,7 @@ static const mg_device_desc time_impls[] = {
         .header = "mg/time.h",
         .connect = "mg_time_sched_connect",
         .libs = "mgcore",
-        .targets = "unix hvt spt",
+        .targets = MG__TARGETS_ALL,
     },
     {.name = NULL},
 };
@@ -74,7 +74,7 @@ static const mg_device_desc random_impls[] = {
         .header = "mg/random.h",
         .connect = "mg_random_chacha_connect",
         .libs = "mgcore",
-        .targets = "unix hvt spt",
+        .targets = MG__TARGETS_ALL,
     },
     {.name = NULL},
 };

@@ -147,6 +147,10 @@ char *mg__key_name(mg_config *c, const char *s);
 char *mg__word(mg_config *c, const char *s, size_t i);
 size_t mg__nwords(const char *s);
 bool mg__has_word(const char *list, const char *word, char sep);
+/* The targets of a device that runs on every one (the platform's own
+ * devices, and those built only on them). */
+#define MG__TARGETS_ALL "unix hvt spt"
+
 /* Whether images of (target) are started by a tender that reads their
  * manifest and takes --mem (hvt, spt). */
 bool mg__target_has_tender(const char *target);

@@ -14,7 +14,7 @@ static const mg_device_desc direct_desc = {
     .disconnect = "mg_stackv4_direct_disconnect",
     .deps = "netif random",
     .libs = "mgnet",
-    .targets = "unix hvt spt",
+    .targets = MG__TARGETS_ALL,
 };
 
 static const mg_key_desc socket_keys[] = {

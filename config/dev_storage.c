@@ -16,7 +16,7 @@ static const mg_device_desc tar_desc = {
     .connect = "mg_kv_ro_tar_connect",
     .deps = "block",
     .libs = "mgstorage",
-    .targets = "unix hvt spt",
+    .targets = MG__TARGETS_ALL,
 };
 
 mg_device *mg__block_file(mg_config *c, const char *name, const char *file,
@@ -183,7 +183,7 @@ mg_device *mg__kv_ro_folder(mg_config *c, const char *impl, const char *folder,
 	    .at_line = line,
 	    .libs = fs ? "mgstoragefs mgstorage" : "mgstorage",
 	    /* fs elsewhere than unix was refused above, once. */
-	    .targets = fs && on_unix ? "unix" : "unix hvt spt",
+	    .targets = fs && on_unix ? "unix" : MG__TARGETS_ALL,
 	};
 	d = mg__device_new(c, desc, file, line);
 	sf->desc = desc;
@@ -244,7 +244,7 @@ mg_device *mg__store_kv_rw(mg_config *c, const char *name, mg_device *block,
 	    .at_line = line,
 	    .deps = "block",
 	    .libs = "mgstore mgstorage",
-	    .targets = "unix hvt spt",
+	    .targets = MG__TARGETS_ALL,
 	    .keys = keys,
 	};
 	mg_device *d = mg__device_new(c, desc, file, line);

@@ -291,7 +291,7 @@ mg_device *mg__platform_device(mg_config *c, int kind, const char *module,
 	    .at_file = file,
 	    .at_line = line,
 	    .libs = libs,
-	    .targets = "unix hvt spt",
+	    .targets = MG__TARGETS_ALL,
 	};
 	mg_device *d = mg__device_new(c, desc, file, line);
 	d->platform_name = desc->name;

@@ -53,7 +53,7 @@ void mg_configure(mg_config *c);
 /* The caller's location, recorded by the macros below. */
 #define MG__AT __FILE__, __LINE__
 
-/* The target being configured: "unix" (next: "hvt"). */
+/* The target being configured: "unix", "hvt" or "spt". */
 const char *mg_target(mg_config *c);
 
 /* --- configure-time keys ---
@@ -221,10 +221,10 @@ void mg_app_lib(mg_app *a, const char *lib);
 void mg_app_cflags(mg_app *a, const char *flags);
 
 /*
- * The memory of the hvt guest that `morgana run` starts, in MiB (2 to 4096;
- * the tender's default is 16): an image whose crunched data or heap needs
- * more runs by `morgana run` alone. Called more than once, the largest
- * wins; `morgana run --mem=MiB` overrides it. Other targets ignore it.
+ * The memory of the hvt or spt guest that `morgana run` starts, in MiB (2
+ * to 4096; the tenders' default is 16): an image whose crunched data or
+ * heap needs more runs by `morgana run` alone. Called more than once, the
+ * largest wins; `morgana run --mem=MiB` overrides it. unix ignores it.
  */
 #define mg_hvt_mem(c, mib) mg__hvt_mem((c), (mib), MG__AT)
 
