@@ -5,15 +5,9 @@
 # Images link as share/mk/hvt.mk says.
 
 PLATFORM_hvt_SRCS := $(wildcard platform/hvt/*.c platform/hvt/*.S)
-HVT_PLAT_OBJS := $(patsubst %,$(O)/obj/hvt/%.o,$(basename $(PLATFORM_hvt_SRCS)))
+# Compiled as all guest code is, in _out/obj/guest/ (platform/guest.mk).
+HVT_PLAT_OBJS := $(patsubst %,$(O)/obj/guest/%.o,$(basename $(PLATFORM_hvt_SRCS)))
 HVT_LIB := $(O)/lib/morgana/hvt
-
-$(O)/obj/hvt/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
-$(O)/obj/hvt/%.o: %.S
-	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 $(HVT_LIB)/libmgplatform.a: $(HVT_PLAT_OBJS) $(GUEST_X86_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^

@@ -5,15 +5,9 @@
 # The rest of an image comes from _out/lib/morgana/guest/ (platform/guest.mk).
 
 PLATFORM_spt_SRCS := $(wildcard platform/spt/*.c platform/spt/*.S)
-SPT_PLAT_OBJS := $(patsubst %,$(O)/obj/spt/%.o,$(basename $(PLATFORM_spt_SRCS)))
+# Compiled as all guest code is, in _out/obj/guest/ (platform/guest.mk).
+SPT_PLAT_OBJS := $(patsubst %,$(O)/obj/guest/%.o,$(basename $(PLATFORM_spt_SRCS)))
 SPT_LIB := $(O)/lib/morgana/spt
-
-$(O)/obj/spt/%.o: %.c
-	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
-$(O)/obj/spt/%.o: %.S
-	@mkdir -p $(dir $@)
-	$(CC) $(GUEST_CFLAGS) -c $< -o $@
 $(SPT_LIB)/libmgplatform.a: $(SPT_PLAT_OBJS) $(GUEST_X86_OBJS)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^

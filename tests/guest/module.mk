@@ -14,8 +14,8 @@ GUEST_TEST_LDFLAGS = -nostdlib -static -no-pie -Wl,-z,max-page-size=0x1000 \
 # stay out (the test has its own mg__boot); the platform takes ChaCha20
 # from core.
 define guest_test_rules
-$(1)_TEST_OBJS := $(O)/obj/$(1)/tests/guest/guest_test.o \
-	$(O)/obj/$(1)/tests/$(1)/$(1)_test.o $(2)
+$(1)_TEST_OBJS := $(O)/obj/guest/tests/guest/guest_test.o \
+	$(O)/obj/guest/tests/$(1)/$(1)_test.o $(2)
 $(O)/tests/$(1)/$(1)_test.$(1): $$($(1)_TEST_OBJS) \
 		$(O)/lib/morgana/$(1)/libmgplatform.a $(GUEST_LIB)/libmgcore.a \
 		$(GUEST_LIB)/libmgc.a $(O)/lib/morgana/$(1)/$(1).ld

@@ -1,6 +1,6 @@
 # tests/hvt: the hvt test images (tests/guest/module.mk) and benchmarks.
 # sse_x86_64.S is hvt_test's SSE check.
-$(eval $(call guest_test_rules,hvt,$(O)/obj/hvt/tests/hvt/sse_x86_64.o))
+$(eval $(call guest_test_rules,hvt,$(O)/obj/guest/tests/hvt/sse_x86_64.o))
 
 # bench/hvt_boot.c times boots against bench/hvt_floor.c (a KVM guest that
 # only halts): both host programs, built like the tender. `make bench` runs
