@@ -37,15 +37,12 @@ _start:
 	ud2
 
 .Llinux:
-	leaq .Lnot_linux(%rip), %rdi
-	movl $.Lnot_linux_end - .Lnot_linux, %esi
+	leaq .Ltarget(%rip), %rdi
 	jmp mg__x86_not_linux
 	.size _start, . - _start
 
 	.section .rodata
-.Lnot_linux:
-	.ascii ": this is a Morgana hvt image; run it with morgana-hvt "
-	.ascii "or 'morgana run'\n"
-.Lnot_linux_end:
+.Ltarget:
+	.asciz "hvt"
 
 	.section .note.GNU-stack, "", @progbits

@@ -33,15 +33,12 @@ _start:
 	ud2
 
 .Llinux:
-	leaq .Lnot_linux(%rip), %rdi
-	movl $.Lnot_linux_end - .Lnot_linux, %esi
+	leaq .Ltarget(%rip), %rdi
 	jmp mg__x86_not_linux
 	.size _start, . - _start
 
 	.section .rodata
-.Lnot_linux:
-	.ascii ": this is a Morgana spt image; run it with morgana-spt "
-	.ascii "or 'morgana run'\n"
-.Lnot_linux_end:
+.Ltarget:
+	.asciz "spt"
 
 	.section .note.GNU-stack, "", @progbits

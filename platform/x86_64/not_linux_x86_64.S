@@ -1,34 +1,47 @@
 /* An hvt or spt image started by Linux as a program: say so and exit 126. */
 
 	.text
+/* write(2, RSI, strlen(RSI)); clobbers RAX, RCX, RDX, RDI, R11. */
+	.type put, @function
+put:
+	movq %rsi, %rdx
+1:	cmpb $0, (%rdx)
+	je 2f
+	incq %rdx
+	jmp 1b
+2:	subq %rsi, %rdx
+	movl $1, %eax /* SYS_write */
+	movl $2, %edi
+	syscall
+	ret
+	.size put, . - put
+
 	.globl mg__x86_not_linux
 	.type mg__x86_not_linux, @function
 /*
  * Jumped to (not called) from _start with RSP as Linux set it (argc, then
- * argv) and RDI, RSI = the explanation and its length: writes argv[0] and
- * the explanation to stderr, then exits with 126.
+ * argv) and RDI = the target's name ("hvt"): writes "argv[0]: this is a
+ * Morgana hvt image; run it with morgana-hvt or 'morgana run'" to stderr,
+ * then exits with 126.
  */
 mg__x86_not_linux:
 	movq %rdi, %r12
-	movq %rsi, %r13
 	movq 8(%rsp), %rsi
 	testq %rsi, %rsi
-	jnz 2f
+	jnz 3f
 	leaq .Lunnamed(%rip), %rsi
-2:	movq %rsi, %rdx
-3:	cmpb $0, (%rdx)
-	je 4f
-	incq %rdx
-	jmp 3b
-4:	subq %rsi, %rdx
-	movl $1, %eax /* SYS_write */
-	movl $2, %edi
-	syscall
-	movl $1, %eax
-	movl $2, %edi
+3:	andq $-16, %rsp
+	call put
+	leaq .Lthis(%rip), %rsi
+	call put
 	movq %r12, %rsi
-	movq %r13, %rdx
-	syscall
+	call put
+	leaq .Lrun(%rip), %rsi
+	call put
+	movq %r12, %rsi
+	call put
+	leaq .Lor(%rip), %rsi
+	call put
 	movl $231, %eax /* SYS_exit_group */
 	movl $126, %edi
 	syscall
@@ -38,5 +51,11 @@ mg__x86_not_linux:
 	.section .rodata
 .Lunnamed:
 	.asciz "image"
+.Lthis:
+	.asciz ": this is a Morgana "
+.Lrun:
+	.asciz " image; run it with morgana-"
+.Lor:
+	.asciz " or 'morgana run'\n"
 
 	.section .note.GNU-stack, "", @progbits
