@@ -102,6 +102,18 @@ void mg__tender_print_gprs(const uint64_t regs[MG_HVT_NREGS]);
 
 /* --- options (options.c) --- */
 
+/* The part of a tender's --help that mg__tender_options_parse() reads. */
+#define MG__TENDER_OPTIONS_HELP                                                \
+	"\n"                                                                   \
+	"  --mem=MiB          guest memory in MiB (default 16, 2 to 4096)\n"  \
+	"  --net:NAME=TAP     bind the image's network device NAME to tap "   \
+	"TAP\n"                                                                \
+	"  --block:NAME=FILE  bind the image's block device NAME to FILE\n"   \
+	"  --help             show this help and exit\n"                      \
+	"  --version          show the version and exit\n"                    \
+	"\n"                                                                   \
+	"Every device in the image's manifest must be bound exactly once.\n"
+
 typedef struct mg__tender_options {
 	uint64_t mem_size;
 	const char *image;

@@ -14,15 +14,8 @@
 static const char usage[] =
     "usage: morgana-hvt [OPTIONS] IMAGE [BOOT ARGUMENTS...]\n"
     "Run the Morgana hvt unikernel IMAGE in a KVM virtual machine; the\n"
-    "boot arguments become the guest's argv, after IMAGE as argv[0].\n"
-    "\n"
-    "  --mem=MiB          guest memory in MiB (default 16, 2 to 4096)\n"
-    "  --net:NAME=TAP     bind the image's network device NAME to tap TAP\n"
-    "  --block:NAME=FILE  bind the image's block device NAME to FILE\n"
-    "  --help             show this help and exit\n"
-    "  --version          show the version and exit\n"
-    "\n"
-    "Every device in the image's manifest must be bound exactly once.\n"
+    "boot arguments become the guest's argv, after IMAGE as "
+    "argv[0].\n" MG__TENDER_OPTIONS_HELP
     "Exit status: the guest's own (0-255), or 64 bad command line or\n"
     "device bindings, 134 guest aborted, 250 guest fault (CPU\n"
     "exception), 251 guest broke the hypercall ABI, 252 image refused,\n"
