@@ -4,6 +4,7 @@
 
 #include <mg/error.h>
 
+#include "../net_pending.h"
 #include "spt_internal.h"
 
 /*
@@ -20,13 +21,8 @@ struct iov {
 	size_t len;
 };
 
-/* A frame read that did not fit the caller's buffer waits here. */
-static struct {
-	uint8_t *frame;
-	size_t len;
-	mg_net_offload off;
-} pending[MG_HVT_DEVICES_MAX];
-static uint64_t with_pending; /* bit per device */
+static mg__net_pending pending[MG_HVT_DEVICES_MAX];
+static uint64_t with_pending; /* bit per device: yield looks at it */
 
 static unsigned offloads_of(const struct mg_spt_device *d)
 {
@@ -66,28 +62,18 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
 	return 0;
 }
 
-static int take_pending(mg_handle h, void *buf, size_t size, size_t *len,
-                        mg_net_offload *off)
-{
-	*len = pending[h].len;
-	if (buf && pending[h].len > size)
-		return MG_EMSGSIZE;
-	if (buf) {
-		memcpy(buf, pending[h].frame, pending[h].len);
-		*off = pending[h].off;
-	}
-	with_pending &= ~(1ull << h);
-	return 0;
-}
-
 int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
                          mg_net_offload *off)
 {
 	const struct mg_spt_device *d = mg__spt_device(h, MG_HVT_DEVICE_NET);
 	if (!d)
 		return MG_EINVAL;
-	if (with_pending & (1ull << h))
-		return take_pending(h, buf, size, len, off);
+	if (pending[h].len) {
+		int rc = mg__net_pending_take(&pending[h], buf, size, len, off);
+		if (!pending[h].len)
+			with_pending &= ~(1ull << h);
+		return rc;
+	}
 	/* What does not fit (buf) lands in the pending buffer. */
 	mg_net_vnet_hdr vh;
 	struct iov iov[3] = {{&vh, sizeof vh},
@@ -100,21 +86,11 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 	while (n == -MG__SPT_EINTR || (n >= 0 && (size_t)n <= sizeof vh));
 	if (n < 0)
 		return n == -MG__SPT_EAGAIN ? MG_EAGAIN : MG_EIO;
-	size_t fl = (size_t)n - sizeof vh;
-	mg_net_offload o = mg_net_vnet_to_off(&vh);
-	*len = fl;
-	if (!buf || fl <= size) {
-		if (buf)
-			*off = o;
-		return 0;
-	}
-	/* Too long for (buf): the whole frame goes to the pending buffer. */
-	memmove(pending[h].frame + size, pending[h].frame, fl - size);
-	memcpy(pending[h].frame, buf, size);
-	pending[h].len = fl;
-	pending[h].off = o;
-	with_pending |= 1ull << h;
-	return MG_EMSGSIZE;
+	int rc = mg__net_pending_read(&pending[h], buf, size,
+	                              (size_t)n - sizeof vh, &vh, len, off);
+	if (pending[h].len)
+		with_pending |= 1ull << h;
+	return rc;
 }
 
 uint64_t mg__spt_net_pending(void)

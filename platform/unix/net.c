@@ -16,6 +16,7 @@
 #include <mg/platform.h>
 #include <mg/platform_unix.h>
 
+#include "../net_pending.h"
 #include "../tap_vnet.h"
 
 #include "unix_internal.h"
@@ -43,10 +44,7 @@ static struct {
 	mg_handle h;
 	uint16_t mtu;
 	unsigned offloads;
-	/* A frame read that did not fit the caller's buffer waits here. */
-	uint8_t *pending;
-	size_t pending_len;
-	mg_net_offload pending_off;
+	mg__net_pending pending;
 } devs[MAX_DEVS];
 static unsigned ndevs;
 
@@ -135,38 +133,22 @@ int mg_platform_net_write(mg_handle h, const void *buf, size_t len,
 	return 0;
 }
 
-static int take_pending(int i, void *buf, size_t size, size_t *len,
-                        mg_net_offload *off)
-{
-	*len = devs[i].pending_len;
-	if (buf && devs[i].pending_len > size)
-		return MG_EMSGSIZE;
-	if (buf) {
-		memcpy(buf, devs[i].pending, devs[i].pending_len);
-		*off = devs[i].pending_off;
-	}
-	devs[i].pending_len = 0;
-	return 0;
-}
-
 int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
                          mg_net_offload *off)
 {
 	int i = dev_of(h);
 	if (i < 0)
 		return MG_EINVAL;
-	if (devs[i].pending_len)
-		return take_pending(i, buf, size, len, off);
-	if (!devs[i].pending) {
-		devs[i].pending = malloc(MG_NET_FRAME_MAX);
-		if (!devs[i].pending)
-			return MG_ENOMEM;
-	}
+	mg__net_pending *p = &devs[i].pending;
+	if (p->len)
+		return mg__net_pending_take(p, buf, size, len, off);
+	if (!p->frame && !(p->frame = malloc(MG_NET_FRAME_MAX)))
+		return MG_ENOMEM;
 	/* What does not fit (buf) lands in the pending buffer. */
 	mg_net_vnet_hdr vh;
 	struct iovec iov[3] = {{&vh, sizeof vh},
 	                       {buf, buf ? size : 0},
-	                       {devs[i].pending, MG_NET_FRAME_MAX}};
+	                       {p->frame, MG_NET_FRAME_MAX}};
 	ssize_t n;
 	/* Reading until a frame or MG_EAGAIN keeps the edge-triggered
 	 * readiness true; an empty frame is skipped. */
@@ -175,19 +157,6 @@ int mg_platform_net_read(mg_handle h, void *buf, size_t size, size_t *len,
 	while ((n < 0 && errno == EINTR) || (n >= 0 && (size_t)n <= sizeof vh));
 	if (n < 0)
 		return errno == EAGAIN ? MG_EAGAIN : MG_EIO;
-	size_t fl = (size_t)n - sizeof vh;
-	mg_net_offload o = mg_net_vnet_to_off(&vh);
-	if (!buf || fl <= size) {
-		*len = fl;
-		if (buf)
-			*off = o;
-		return 0;
-	}
-	/* Too long for (buf): the whole frame goes to the pending buffer. */
-	memmove(devs[i].pending + size, devs[i].pending, fl - size);
-	memcpy(devs[i].pending, buf, size);
-	devs[i].pending_len = fl;
-	devs[i].pending_off = o;
-	*len = fl;
-	return MG_EMSGSIZE;
+	return mg__net_pending_read(p, buf, size, (size_t)n - sizeof vh, &vh,
+	                            len, off);
 }
