@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The read-write store: examples/storage/notes on unix, under ASan+UBSan and
 # on hvt, notes kept across boots and targets; a workload killed with
-# SIGKILL at random moments keeps every step it finished (unix; hvt in
-# storage_store_hvt.sh).
+# SIGKILL at random moments keeps every step it finished (unix; hvt and
+# spt in storage_store_guest.sh).
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/store_lib.sh"
 
